@@ -1,0 +1,1 @@
+// The evaluation engine: see the iam helper's work.

@@ -1,0 +1,11 @@
+//! trustlint: static analysis of AWS IAM trust policies for GitHub Actions OIDC.
+
+pub mod cli;
+pub mod config;
+pub mod iam;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+pub mod subject;

@@ -1,0 +1,95 @@
+//! What a rule sees of one trust policy, and the settings from trustlint.toml that rules honour.
+
+use super::Finding;
+use crate::iam::allows_action;
+use crate::policy::{
+    github_issuer_kind, parse_oidc_provider_arn, Effect, GithubIssuer, PolicyProblem, Statement,
+    TrustPolicy,
+};
+use crate::source::{SourceFile, Span};
+use std::sync::Arc;
+
+/// The action GitHub's OIDC trust is about.
+pub const WEB_IDENTITY_ACTION: &str = "sts:AssumeRoleWithWebIdentity";
+
+/// Rule settings from the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Audiences accepted besides `sts.amazonaws.com` and `sts.amazonaws.com.cn`.
+    pub extra_audiences: Vec<String>,
+    /// Issuers (host/path) to treat as GitHub Actions issuers besides the built-in ones.
+    pub extra_issuers: Vec<String>,
+}
+
+impl Settings {
+    pub fn allowed_audiences(&self) -> Vec<&str> {
+        let mut out = vec!["sts.amazonaws.com", "sts.amazonaws.com.cn"];
+        out.extend(self.extra_audiences.iter().map(String::as_str));
+        out
+    }
+}
+
+pub struct PolicyContext<'a> {
+    pub file: &'a Arc<SourceFile>,
+    pub policy: &'a TrustPolicy,
+    pub problems: &'a [PolicyProblem],
+    pub settings: &'a Settings,
+}
+
+/// A GitHub OIDC provider that a statement trusts.
+#[derive(Debug, Clone)]
+pub struct GithubTrust {
+    /// The issuer (host/path), which is also the prefix of its condition keys.
+    pub issuer: String,
+    pub kind: GithubIssuer,
+    pub partition: String,
+    /// The Federated principal value naming the provider.
+    pub principal_span: Span,
+}
+
+impl<'a> PolicyContext<'a> {
+    /// GitHub providers named by the statement's Federated principal (whatever its effect).
+    pub fn github_trusts(&self, statement: &Statement) -> Vec<GithubTrust> {
+        statement
+            .federated()
+            .filter_map(|value| {
+                let arn = parse_oidc_provider_arn(&value.value)?;
+                let kind = github_issuer_kind(&arn.issuer, &self.settings.extra_issuers)?;
+                Some(GithubTrust {
+                    issuer: arn.issuer,
+                    kind,
+                    partition: arn.partition,
+                    principal_span: value.span,
+                })
+            })
+            .collect()
+    }
+
+    /// Allow statements that let a GitHub Actions token assume the role, with their providers.
+    pub fn github_allow_statements(&self) -> impl Iterator<Item = (&'a Statement, Vec<GithubTrust>)> + '_ {
+        self.policy.statements.iter().filter_map(move |s| {
+            if s.effect.value != Effect::Allow {
+                return None;
+            }
+            let action = s.action.as_ref()?;
+            if !allows_action(action, WEB_IDENTITY_ACTION) {
+                return None;
+            }
+            let trusts = self.github_trusts(s);
+            (!trusts.is_empty()).then_some((s, trusts))
+        })
+    }
+
+    /// A route prefix for a statement: its Sid when it has one (stable when statements are
+    /// reordered), else its index.
+    pub fn statement_route(&self, statement: &Statement) -> String {
+        match &statement.sid {
+            Some(sid) if !sid.value.is_empty() => format!("Statement[{}]", sid.value),
+            _ => format!("Statement[{}]", statement.index),
+        }
+    }
+
+    pub fn finding(&self, meta: &super::RuleMeta, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(meta, self.file, span, message)
+    }
+}

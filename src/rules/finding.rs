@@ -1,0 +1,121 @@
+//! A finding: one problem at one place, with what to do about it.
+
+use super::{RuleMeta, Severity};
+use crate::source::{LineCol, SourceFile, Span};
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub file: Arc<SourceFile>,
+    /// The primary location; always inside `file`.
+    pub span: Span,
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// A concrete value the flawed policy admits, which its author most likely did not mean.
+    pub witness: Option<String>,
+    /// Secondary places in the same file worth showing.
+    pub related: Vec<Related>,
+    /// A structural address (statement, operator, key, value) that does not move when unrelated
+    /// lines are added: the basis of fingerprints.
+    pub route: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(
+        meta: &RuleMeta,
+        file: &Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule: meta.id,
+            severity: meta.severity,
+            file: Arc::clone(file),
+            span,
+            message: message.into(),
+            help: None,
+            witness: None,
+            related: Vec::new(),
+            route: String::new(),
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn witness(mut self, witness: impl Into<String>) -> Self {
+        self.witness = Some(witness.into());
+        self
+    }
+
+    pub fn related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn route(mut self, route: impl Into<String>) -> Self {
+        self.route = route.into();
+        self
+    }
+
+    /// Raises (never lowers) the severity; the rule page must say when and why.
+    pub fn escalate(mut self, severity: Severity) -> Self {
+        self.severity = self.severity.max(severity);
+        self
+    }
+
+    pub fn start(&self) -> LineCol {
+        self.file.line_col(self.span.start)
+    }
+
+    pub fn end(&self) -> LineCol {
+        self.file.line_col(self.span.end)
+    }
+
+    /// Stable order: path, line, column, rule.
+    pub fn sort_key(&self) -> (String, usize, usize, &'static str, String) {
+        let start = self.start();
+        (
+            self.file.display_path.clone(),
+            start.line,
+            start.column,
+            self.rule,
+            self.message.clone(),
+        )
+    }
+
+    /// A fingerprint that survives unrelated edits: rule, path and structural route, plus the
+    /// flagged text itself — never line numbers.
+    pub fn fingerprint(&self) -> String {
+        let flagged = self.file.slice(self.span);
+        let input = format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}",
+            self.rule, self.file.display_path, self.route, flagged
+        );
+        format!("{:016x}", fnv1a64(input.as_bytes()))
+    }
+}
+
+/// FNV-1a: tiny, dependency-free and stable across Rust versions (unlike `DefaultHasher`).
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x100000001b3);
+    }
+    hash
+}

@@ -1,0 +1,93 @@
+//! The rule engine: rule metadata, findings, the per-policy context and the registry.
+//!
+//! Each rule lives in its own file and is registered once in [`registry`]. Its documentation is
+//! the Markdown page `rules/<id>.md`, embedded in the binary (for `explain` and SARIF help).
+
+mod context;
+mod finding;
+pub mod page;
+mod registry;
+
+pub use context::{GithubTrust, PolicyContext, Settings};
+pub use finding::{Finding, Related};
+pub use registry::{all_rules, find_rule};
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|sev| sev.as_str() == s)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the code knows about a rule; the prose lives in its page.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// The rule's Markdown page (`rules/<id>.md`).
+    pub page: &'static str,
+}
+
+impl RuleMeta {
+    /// The first paragraph of the page: one sentence saying what the rule reports.
+    pub fn summary(&self) -> String {
+        page::summary(self.page)
+    }
+}
+
+/// A check. Hooks default to doing nothing, so a rule overrides only the input it inspects.
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    fn check_policy(&self, _ctx: &PolicyContext<'_>, _out: &mut Vec<Finding>) {}
+}
+
+/// Declares a rule's unit struct and its metadata, with the page embedded from `rules/<id>.md`.
+#[macro_export]
+macro_rules! declare_rule {
+    ($name:ident, $id:literal, $severity:ident) => {
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                id: $id,
+                severity: $crate::rules::Severity::$severity,
+                page: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md")),
+            };
+        }
+    };
+}

@@ -1,0 +1,1 @@
+//! A scan: read files in parallel, parse each once, run the rules, collect findings.

@@ -1,0 +1,1 @@
+//! GitHub OIDC subject grammar and pattern analysis.
