@@ -1,1 +1,69 @@
-pub fn main() -> i32 { 0 }
+//! The command line: `check`, `simulate`, `rules`, `explain`.
+
+mod check;
+mod rules_cmd;
+pub mod simulate;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes shared by every command.
+pub mod exit {
+    /// No finding at or above `--fail-on` (check), or ALLOW (simulate).
+    pub const OK: i32 = 0;
+    /// Findings at or above `--fail-on` (check), or DENY (simulate).
+    pub const FINDINGS: i32 = 1;
+    /// Usage or I/O error the user must fix.
+    pub const ERROR: i32 = 2;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "trustlint",
+    version,
+    about = "Static analysis of AWS IAM trust policies for GitHub Actions OIDC",
+    long_about = "trustlint reads IAM role trust policies and reports, at the exact line and column, \
+                  every way they let the wrong GitHub workflow assume the role."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan files and directories and report findings.
+    Check(check::CheckArgs),
+    /// Evaluate a trust policy for one AssumeRoleWithWebIdentity request, as IAM would.
+    Simulate(simulate::SimulateArgs),
+    /// List the rules.
+    Rules(rules_cmd::RulesArgs),
+    /// Print a rule's documentation.
+    Explain(rules_cmd::ExplainArgs),
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
+            let _ = err.print();
+            return code;
+        }
+    };
+    match &cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Simulate(args) => simulate::run(args),
+        Command::Rules(args) => rules_cmd::rules(args),
+        Command::Explain(args) => rules_cmd::explain(args),
+    }
+}
+
+/// Prints an error the user must fix and returns exit code 2.
+pub(crate) fn usage_error(message: impl std::fmt::Display) -> i32 {
+    eprintln!("trustlint: error: {message}");
+    exit::ERROR
+}

@@ -54,8 +54,14 @@ mod tests {
 
     #[test]
     fn examples() {
-        assert!(like_match("repo:octo-org/*", "repo:octo-org/app:ref:refs/heads/main"));
-        assert!(like_match("repo:octo-org*", "repo:octo-org-evil/x:pull_request"));
+        assert!(like_match(
+            "repo:octo-org/*",
+            "repo:octo-org/app:ref:refs/heads/main"
+        ));
+        assert!(like_match(
+            "repo:octo-org*",
+            "repo:octo-org-evil/x:pull_request"
+        ));
         assert!(like_match("a?c", "abc"));
         assert!(!like_match("a?c", "ac"));
         assert!(like_match("*", ""));

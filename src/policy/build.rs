@@ -121,7 +121,10 @@ impl Builder {
         let Some(entries) = root.entries() else {
             self.invalid(
                 root.span,
-                format!("a policy document must be a JSON object, found {}", root.type_name()),
+                format!(
+                    "a policy document must be a JSON object, found {}",
+                    root.type_name()
+                ),
             );
             return None;
         };
@@ -264,7 +267,9 @@ impl Builder {
                 ),
             }
         }
-        if principal.is_none() && node.get("Principal").is_none() && node.get("NotPrincipal").is_none()
+        if principal.is_none()
+            && node.get("Principal").is_none()
+            && node.get("NotPrincipal").is_none()
         {
             self.invalid(node.span, "the statement has no `Principal`: a trust policy statement must say who may assume the role");
         }
@@ -338,7 +343,10 @@ impl Builder {
                         Some(s) => out.push(Spanned::new(s.to_string(), item.span)),
                         None => self.invalid(
                             item.span,
-                            format!("`{element}` values must be strings, found {}", item.type_name()),
+                            format!(
+                                "`{element}` values must be strings, found {}",
+                                item.type_name()
+                            ),
                         ),
                     }
                 }
@@ -527,8 +535,12 @@ mod tests {
     fn trust_policy_detection() {
         let yes = |t: &str| looks_like_trust_policy(&parse_json(t).unwrap());
         assert!(yes(r#"{"Statement": {"Principal": "*"}}"#));
-        assert!(yes(r#"{"Statement": [{"Effect": "Allow"}, {"NotPrincipal": {}}]}"#));
-        assert!(!yes(r#"{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#));
+        assert!(yes(
+            r#"{"Statement": [{"Effect": "Allow"}, {"NotPrincipal": {}}]}"#
+        ));
+        assert!(!yes(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#
+        ));
         assert!(!yes(r#"{"name": "pkg", "version": "1.0.0"}"#));
         assert!(!yes(r#"[]"#));
     }

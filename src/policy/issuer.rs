@@ -46,10 +46,11 @@ pub const GITHUB_DOTCOM_ISSUER: &str = "token.actions.githubusercontent.com";
 pub fn github_issuer_kind(issuer: &str, extra: &[String]) -> Option<GithubIssuer> {
     let issuer = issuer.trim_end_matches('/');
     let lower = issuer.to_ascii_lowercase();
-    if extra
-        .iter()
-        .any(|e| strip_scheme(e).trim_end_matches('/').eq_ignore_ascii_case(issuer))
-    {
+    if extra.iter().any(|e| {
+        strip_scheme(e)
+            .trim_end_matches('/')
+            .eq_ignore_ascii_case(issuer)
+    }) {
         return Some(GithubIssuer::Configured);
     }
     if lower == GITHUB_DOTCOM_ISSUER {
@@ -110,18 +111,27 @@ mod tests {
 
     #[test]
     fn recognises_github_issuers() {
-        assert_eq!(github_issuer_kind(GITHUB_DOTCOM_ISSUER, &[]), Some(GithubIssuer::DotCom));
+        assert_eq!(
+            github_issuer_kind(GITHUB_DOTCOM_ISSUER, &[]),
+            Some(GithubIssuer::DotCom)
+        );
         assert_eq!(
             github_issuer_kind("token.actions.githubusercontent.com/octo-ent", &[]),
-            Some(GithubIssuer::EnterpriseCloud { slug: "octo-ent".into() })
+            Some(GithubIssuer::EnterpriseCloud {
+                slug: "octo-ent".into()
+            })
         );
         assert_eq!(
             github_issuer_kind("token.actions.octocorp.ghe.com", &[]),
-            Some(GithubIssuer::GheCom { subdomain: "octocorp".into() })
+            Some(GithubIssuer::GheCom {
+                subdomain: "octocorp".into()
+            })
         );
         assert_eq!(
             github_issuer_kind("github.example.com/_services/token", &[]),
-            Some(GithubIssuer::Server { host: "github.example.com".into() })
+            Some(GithubIssuer::Server {
+                host: "github.example.com".into()
+            })
         );
         assert_eq!(github_issuer_kind("gitlab.com", &[]), None);
         assert_eq!(

@@ -5,7 +5,10 @@ mod issuer;
 mod operator;
 
 pub use build::{build_policy, looks_like_trust_policy, PolicyProblem, ProblemKind};
-pub use issuer::{github_issuer_kind, parse_oidc_provider_arn, GithubIssuer, OidcProviderArn};
+pub use issuer::{
+    github_issuer_kind, parse_oidc_provider_arn, strip_scheme, GithubIssuer, OidcProviderArn,
+    GITHUB_DOTCOM_ISSUER,
+};
 pub use operator::{BaseOperator, Operator, SetQualifier};
 
 use crate::source::{Span, Spanned};

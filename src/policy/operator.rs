@@ -37,8 +37,14 @@ pub enum BaseOperator {
 const BASES: &[(&str, BaseOperator)] = &[
     ("StringEquals", BaseOperator::StringEquals),
     ("StringNotEquals", BaseOperator::StringNotEquals),
-    ("StringEqualsIgnoreCase", BaseOperator::StringEqualsIgnoreCase),
-    ("StringNotEqualsIgnoreCase", BaseOperator::StringNotEqualsIgnoreCase),
+    (
+        "StringEqualsIgnoreCase",
+        BaseOperator::StringEqualsIgnoreCase,
+    ),
+    (
+        "StringNotEqualsIgnoreCase",
+        BaseOperator::StringNotEqualsIgnoreCase,
+    ),
     ("StringLike", BaseOperator::StringLike),
     ("StringNotLike", BaseOperator::StringNotLike),
     ("NumericEquals", BaseOperator::NumericEquals),
@@ -46,7 +52,10 @@ const BASES: &[(&str, BaseOperator)] = &[
     ("NumericLessThan", BaseOperator::NumericLessThan),
     ("NumericLessThanEquals", BaseOperator::NumericLessThanEquals),
     ("NumericGreaterThan", BaseOperator::NumericGreaterThan),
-    ("NumericGreaterThanEquals", BaseOperator::NumericGreaterThanEquals),
+    (
+        "NumericGreaterThanEquals",
+        BaseOperator::NumericGreaterThanEquals,
+    ),
     ("DateEquals", BaseOperator::DateEquals),
     ("DateNotEquals", BaseOperator::DateNotEquals),
     ("DateLessThan", BaseOperator::DateLessThan),
@@ -66,7 +75,11 @@ const BASES: &[(&str, BaseOperator)] = &[
 
 impl BaseOperator {
     pub fn name(self) -> &'static str {
-        BASES.iter().find(|(_, b)| *b == self).map(|(n, _)| *n).unwrap_or("?")
+        BASES
+            .iter()
+            .find(|(_, b)| *b == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
     }
 
     /// True for the operators that hold when the value does NOT match (and so when the key is
@@ -89,7 +102,10 @@ impl BaseOperator {
     /// True for the operators that give `*` and `?` their wildcard meaning.
     pub fn is_like(self) -> bool {
         use BaseOperator::*;
-        matches!(self, StringLike | StringNotLike | ArnEquals | ArnLike | ArnNotEquals | ArnNotLike)
+        matches!(
+            self,
+            StringLike | StringNotLike | ArnEquals | ArnLike | ArnNotEquals | ArnNotLike
+        )
     }
 
     pub fn is_string(self) -> bool {
@@ -171,7 +187,11 @@ impl Operator {
     /// `…IfExists` and `ForAllValues:` (and `Null` with `true`, decided by its value).
     pub fn holds_when_key_absent(&self) -> bool {
         match self {
-            Operator::Known { base, set, if_exists } => {
+            Operator::Known {
+                base,
+                set,
+                if_exists,
+            } => {
                 *if_exists
                     || (*set == SetQualifier::ForAllValues)
                     || (*set == SetQualifier::Single && base.is_negated())
@@ -183,7 +203,11 @@ impl Operator {
     /// A positive string test that fails closed: it constrains the key to the listed values.
     pub fn is_positive_string_match(&self) -> bool {
         match self {
-            Operator::Known { base, set, if_exists } => {
+            Operator::Known {
+                base,
+                set,
+                if_exists,
+            } => {
                 matches!(
                     base,
                     BaseOperator::StringEquals
@@ -200,7 +224,11 @@ impl Operator {
 impl fmt::Display for Operator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Operator::Known { base, set, if_exists } => {
+            Operator::Known {
+                base,
+                set,
+                if_exists,
+            } => {
                 match set {
                     SetQualifier::Single => {}
                     SetQualifier::ForAnyValue => f.write_str("ForAnyValue:")?,
@@ -235,9 +263,18 @@ mod tests {
             Operator::parse("ForAnyValue:StringLikeIfExists").to_string(),
             "ForAnyValue:StringLikeIfExists"
         );
-        assert!(matches!(Operator::parse("stringequals"), Operator::Unknown(_)));
-        assert!(matches!(Operator::parse("StringMatches"), Operator::Unknown(_)));
-        assert!(matches!(Operator::parse("NullIfExists"), Operator::Unknown(_)));
+        assert!(matches!(
+            Operator::parse("stringequals"),
+            Operator::Unknown(_)
+        ));
+        assert!(matches!(
+            Operator::parse("StringMatches"),
+            Operator::Unknown(_)
+        ));
+        assert!(matches!(
+            Operator::parse("NullIfExists"),
+            Operator::Unknown(_)
+        ));
     }
 
     #[test]

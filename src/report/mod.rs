@@ -1,1 +1,96 @@
-//! Reporters
+//! Reporters: one module per output format, all rendering the same [`Report`].
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::rules::{Finding, Severity};
+
+/// Everything a scan produced.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// In stable order (path, line, column, rule).
+    pub findings: Vec<Finding>,
+    pub files_scanned: usize,
+    /// Files that were not analysed, with the reason (printed on stderr, never as findings).
+    pub notices: Vec<Notice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub path: String,
+    pub message: String,
+}
+
+impl Report {
+    pub fn sort(&mut self) {
+        self.findings.sort_by_cached_key(|f| f.sort_key());
+        self.notices.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// `3 findings: 1 critical, 2 high` — or `no findings`.
+    pub fn summary_line(&self) -> String {
+        if self.findings.is_empty() {
+            return format!(
+                "no findings in {} {}",
+                self.files_scanned,
+                plural(self.files_scanned, "file")
+            );
+        }
+        let parts: Vec<String> = Severity::ALL
+            .iter()
+            .filter_map(|&s| {
+                let n = self.count(s);
+                (n > 0).then(|| format!("{n} {s}"))
+            })
+            .collect();
+        format!(
+            "{} {} in {} {}: {}",
+            self.findings.len(),
+            plural(self.findings.len(), "finding"),
+            self.files_scanned,
+            plural(self.files_scanned, "file"),
+            parts.join(", ")
+        )
+    }
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    pub color: bool,
+    /// Only the summary line (human format).
+    pub quiet: bool,
+}
+
+pub fn render(report: &Report, format: Format, options: RenderOptions) -> String {
+    match format {
+        Format::Human => human::render(report, options),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+    }
+}

@@ -66,7 +66,9 @@ impl<'a> PolicyContext<'a> {
     }
 
     /// Allow statements that let a GitHub Actions token assume the role, with their providers.
-    pub fn github_allow_statements(&self) -> impl Iterator<Item = (&'a Statement, Vec<GithubTrust>)> + '_ {
+    pub fn github_allow_statements(
+        &self,
+    ) -> impl Iterator<Item = (&'a Statement, Vec<GithubTrust>)> + '_ {
         self.policy.statements.iter().filter_map(move |s| {
             if s.effect.value != Effect::Allow {
                 return None;
@@ -89,7 +91,12 @@ impl<'a> PolicyContext<'a> {
         }
     }
 
-    pub fn finding(&self, meta: &super::RuleMeta, span: Span, message: impl Into<String>) -> Finding {
+    pub fn finding(
+        &self,
+        meta: &super::RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding::new(meta, self.file, span, message)
     }
 }

@@ -4,7 +4,9 @@
 //! the Markdown page `rules/<id>.md`, embedded in the binary (for `explain` and SARIF help).
 
 mod context;
+pub mod duplicate_key;
 mod finding;
+pub mod invalid_policy;
 pub mod page;
 mod registry;
 

@@ -1,8 +1,8 @@
-//! Every rule, registered once.
+//! Every rule, registered once, in the order `trustlint rules` lists them.
 
-use super::Rule;
+use super::*;
 
-static RULES: &[&dyn Rule] = &[];
+static RULES: &[&dyn Rule] = &[&duplicate_key::DuplicateKey, &invalid_policy::InvalidPolicy];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
     RULES

@@ -57,9 +57,8 @@ pub fn discover(
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for root in roots {
-        let meta = std::fs::metadata(root).map_err(|e| {
-            std::io::Error::new(e.kind(), format!("{}: {e}", root.display()))
-        })?;
+        let meta = std::fs::metadata(root)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", root.display())))?;
         if meta.is_file() {
             files.push(Discovered {
                 path: root.clone(),
@@ -81,7 +80,8 @@ pub fn discover(
                     }
                 }
                 !(entry.depth() > 0
-                    && (options.exclude.is_match(relative) || options.exclude.is_match(entry.path())))
+                    && (options.exclude.is_match(relative)
+                        || options.exclude.is_match(entry.path())))
             });
         for entry in walker {
             match entry {
@@ -90,7 +90,9 @@ pub fn discover(
                         .path()
                         .extension()
                         .and_then(|e| e.to_str())
-                        .is_some_and(|e| SCANNED_EXTENSIONS.iter().any(|s| s.eq_ignore_ascii_case(e)));
+                        .is_some_and(|e| {
+                            SCANNED_EXTENSIONS.iter().any(|s| s.eq_ignore_ascii_case(e))
+                        });
                     if scanned {
                         files.push(Discovered {
                             path: entry.into_path(),
@@ -100,7 +102,10 @@ pub fn discover(
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+                    let path = err
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| root.clone());
                     let reason = if err.loop_ancestor().is_some() {
                         "symbolic link loop".to_string()
                     } else {
@@ -146,7 +151,14 @@ mod tests {
     fn walks_sorted_and_skips_dependency_dirs_and_excludes() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for p in ["b.json", "a.json", "node_modules/x.json", "sub/c.json", "gen/d.json", "e.txt"] {
+        for p in [
+            "b.json",
+            "a.json",
+            "node_modules/x.json",
+            "sub/c.json",
+            "gen/d.json",
+            "e.txt",
+        ] {
             let path = root.join(p);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "{}").unwrap();
@@ -155,7 +167,13 @@ mod tests {
         let (files, skipped) = discover(&[root.to_path_buf()], &options).unwrap();
         let names: Vec<_> = files
             .iter()
-            .map(|f| f.path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|f| {
+                f.path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         assert_eq!(names, ["a.json", "b.json", "sub/c.json"]);
         assert!(skipped.is_empty());

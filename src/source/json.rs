@@ -93,15 +93,14 @@ pub fn parse_json(text: &str) -> Result<Node, JsonError> {
         Some(rest) => (3, rest),
         None => (0, text),
     };
-    let result = jsonc_parser::parse_to_ast(body, &CollectOptions::default(), &options).map_err(
-        |err| {
+    let result =
+        jsonc_parser::parse_to_ast(body, &CollectOptions::default(), &options).map_err(|err| {
             let range = err.range();
             JsonError {
                 message: lowercase_first(&err.kind().to_string()),
                 span: Span::new(range.start + offset, range.end.max(range.start) + offset),
             }
-        },
-    )?;
+        })?;
     match result.value {
         Some(value) => Ok(convert(&value, offset)),
         None => Err(JsonError {
@@ -177,8 +176,14 @@ mod tests {
         let node = parse_json(text).unwrap();
         let entries = node.entries().unwrap();
         assert_eq!(entries.len(), 2);
-        assert_eq!(&text[entries[1].key_span.start..entries[1].key_span.end], "\"a\"");
-        assert_eq!(&text[entries[1].value.span.start..entries[1].value.span.end], "\"x\"");
+        assert_eq!(
+            &text[entries[1].key_span.start..entries[1].key_span.end],
+            "\"a\""
+        );
+        assert_eq!(
+            &text[entries[1].value.span.start..entries[1].value.span.end],
+            "\"x\""
+        );
         assert_eq!(node.get("a").unwrap().value.as_str(), Some("x"));
     }
 

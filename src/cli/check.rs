@@ -1,0 +1,192 @@
+//! `trustlint check`.
+
+use super::{exit, usage_error};
+use crate::config::Config;
+use crate::report::{render, Format, RenderOptions};
+use crate::rules::{all_rules, find_rule, Rule, Severity};
+use crate::scan::{scan, ScanOptions};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files and directories to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding has this severity or higher.
+    #[arg(long, value_enum, default_value = "low", value_name = "SEVERITY")]
+    pub fail_on: SeverityArg,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub select: Vec<String>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub ignore: Vec<String>,
+    /// Skip paths matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Use this configuration file instead of looking for trustlint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Colours in human output (NO_COLOR is honoured by `auto`).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Print only the summary line (human format) and no notices.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn run(args: &CheckArgs) -> i32 {
+    let config = match &args.config {
+        Some(path) => Config::load(path),
+        None => Config::discover(
+            args.paths
+                .first()
+                .map(PathBuf::as_path)
+                .unwrap_or(Path::new(".")),
+        ),
+    };
+    let config = match config {
+        Ok(config) => config,
+        Err(e) => return usage_error(format!("configuration: {e}")),
+    };
+    let rules = match selected_rules(args, &config) {
+        Ok(rules) => rules,
+        Err(e) => return usage_error(e),
+    };
+    let mut excludes = config.exclude.clone();
+    excludes.extend(args.exclude.iter().cloned());
+    let options = ScanOptions {
+        paths: args.paths.clone(),
+        excludes,
+        rules,
+        config: &config,
+    };
+    let report = match scan(&options) {
+        Ok(report) => report,
+        Err(e) => return usage_error(e.0),
+    };
+    if !args.quiet {
+        for notice in &report.notices {
+            eprintln!(
+                "trustlint: note: {}: {}",
+                crate::source::neutralize(&notice.path),
+                crate::source::neutralize(&notice.message)
+            );
+        }
+    }
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let text = render(
+        &report,
+        args.format,
+        RenderOptions {
+            color,
+            quiet: args.quiet,
+        },
+    );
+    let written = match &args.output {
+        Some(path) => write_atomically(path, &text),
+        None => std::io::stdout().lock().write_all(text.as_bytes()),
+    };
+    if let Err(e) = written {
+        // A closed pipe (`| head`) is not the user's error.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return usage_error(format!("writing the report: {e}"));
+        }
+    }
+    let threshold = Severity::from(args.fail_on);
+    if report.findings.iter().any(|f| f.severity >= threshold) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
+}
+
+fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static dyn Rule>, String> {
+    for id in args.select.iter().chain(&args.ignore) {
+        if find_rule(id).is_none() {
+            return Err(format!("unknown rule \"{id}\" (see `trustlint rules`)"));
+        }
+    }
+    let select: Option<&[String]> = if !args.select.is_empty() {
+        Some(&args.select)
+    } else {
+        config.select.as_deref()
+    };
+    Ok(all_rules()
+        .iter()
+        .copied()
+        .filter(|r| select.is_none_or(|s| s.iter().any(|id| id == r.meta().id)))
+        .filter(|r| {
+            let id = r.meta().id;
+            !args.ignore.iter().any(|i| i == id) && !config.ignore.iter().any(|i| i == id)
+        })
+        .collect())
+}
+
+/// Writes to a temporary file beside `path`, then renames it over `path`: readers never see a
+/// half-written report.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "--output needs a file name",
+        )
+    })?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

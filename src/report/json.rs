@@ -1,0 +1,59 @@
+//! `--format json`: a frozen, versioned shape (version 1), decoupled from internal types.
+
+use super::Report;
+use crate::source::neutralize;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    files_scanned: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: String,
+    help: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    witness: Option<String>,
+    fingerprint: String,
+}
+
+pub fn render(report: &Report) -> String {
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| {
+            let (start, end) = (f.start(), f.end());
+            JsonFinding {
+                rule: f.rule,
+                severity: f.severity.as_str(),
+                path: &f.file.display_path,
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                message: neutralize(&f.message),
+                help: f.help.as_deref().map(neutralize),
+                witness: f.witness.as_deref().map(neutralize),
+                fingerprint: f.fingerprint(),
+            }
+        })
+        .collect();
+    let out = JsonReport {
+        version: 1,
+        findings,
+        files_scanned: report.files_scanned,
+    };
+    let mut text = serde_json::to_string_pretty(&out).expect("report serializes");
+    text.push('\n');
+    text
+}

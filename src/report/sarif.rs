@@ -1,0 +1,4 @@
+use super::Report;
+pub fn render(_report: &Report) -> String {
+    String::new()
+}
