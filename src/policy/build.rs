@@ -402,8 +402,17 @@ impl Builder {
                     });
                 }
             }
+            let operator = Operator::parse(&entry.key);
+            if let Operator::Unknown(name) = &operator {
+                self.invalid(
+                    entry.key_span,
+                    format!(
+                        "unknown condition operator \"{name}\": IAM rejects the policy (names are case-sensitive, e.g. StringEquals, StringLike, ForAnyValue:StringLike, StringLikeIfExists)"
+                    ),
+                );
+            }
             blocks.push(ConditionBlock {
-                operator: Operator::parse(&entry.key),
+                operator,
                 operator_span: entry.key_span,
                 entries: condition_entries,
             });
@@ -521,6 +530,7 @@ mod tests {
             r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "x", "Resource": "*"}]}"#,
             r#"{"Version": "2012-10-18", "Statement": []}"#,
             r#"[1]"#,
+            r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "x", "Condition": {"StringMatches": {"k": "v"}}}]}"#,
         ];
         for case in cases {
             let (_, problems) = build(case);

@@ -100,3 +100,19 @@ impl<'a> PolicyContext<'a> {
         Finding::new(meta, self.file, span, message)
     }
 }
+
+/// The claim a condition key names when its prefix is one of `issuers` (case-insensitive, as IAM
+/// compares key names): `token.actions.githubusercontent.com:sub` -> `sub`.
+pub fn claim_of<'k>(key: &'k str, issuers: &[String]) -> Option<&'k str> {
+    let (prefix, claim) = key.rsplit_once(':')?;
+    issuers
+        .iter()
+        .any(|issuer| issuer.eq_ignore_ascii_case(prefix))
+        .then_some(claim)
+}
+
+/// Global condition keys (`aws:…`, `sts:…`) that are not claims of any issuer.
+pub fn is_global_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    lower.starts_with("aws:") || lower.starts_with("sts:")
+}

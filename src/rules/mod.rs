@@ -10,7 +10,22 @@ pub mod invalid_policy;
 pub mod page;
 mod registry;
 
-pub use context::{GithubTrust, PolicyContext, Settings};
+// The rules, one file each.
+pub mod fail_open_operator;
+pub mod mismatched_action;
+pub mod missing_aud_condition;
+pub mod missing_sub_condition;
+pub mod not_principal_or_not_action;
+pub mod set_operator_on_single_valued_key;
+pub mod unexpected_audience;
+pub mod unknown_condition_key;
+pub mod wildcard_action;
+pub mod wildcard_principal;
+pub mod wildcard_with_equals_operator;
+
+pub use context::{
+    claim_of, is_global_key, GithubTrust, PolicyContext, Settings, WEB_IDENTITY_ACTION,
+};
 pub use finding::{Finding, Related};
 pub use registry::{all_rules, find_rule};
 

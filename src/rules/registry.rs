@@ -2,7 +2,27 @@
 
 use super::*;
 
-static RULES: &[&dyn Rule] = &[&duplicate_key::DuplicateKey, &invalid_policy::InvalidPolicy];
+#[rustfmt::skip]
+static RULES: &[&dyn Rule] = &[
+    // Who may assume the role at all.
+    &wildcard_principal::WildcardPrincipal,
+    &missing_sub_condition::MissingSubCondition,
+    // Conditions that do not mean what they say.
+    &fail_open_operator::FailOpenOperator,
+    &unknown_condition_key::UnknownConditionKey,
+    &wildcard_with_equals_operator::WildcardWithEqualsOperator,
+    &set_operator_on_single_valued_key::SetOperatorOnSingleValuedKey,
+    // Audience.
+    &missing_aud_condition::MissingAudCondition,
+    &unexpected_audience::UnexpectedAudience,
+    // Principal and action shape.
+    &wildcard_action::WildcardAction,
+    &not_principal_or_not_action::NotPrincipalOrNotAction,
+    &mismatched_action::MismatchedAction,
+    // The document itself.
+    &duplicate_key::DuplicateKey,
+    &invalid_policy::InvalidPolicy,
+];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
     RULES

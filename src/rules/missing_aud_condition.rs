@@ -1,0 +1,47 @@
+//! `missing-aud-condition`: a GitHub-trusting Allow statement that does not pin `aud`.
+
+use super::{claim_of, Finding, PolicyContext, Rule};
+
+crate::declare_rule!(MissingAudCondition, "missing-aud-condition", Medium);
+
+impl Rule for MissingAudCondition {
+    fn meta(&self) -> &'static super::RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
+        for (statement, trusts) in ctx.github_allow_statements() {
+            let issuers: Vec<String> = trusts.iter().map(|t| t.issuer.clone()).collect();
+            let pinned = statement.condition_entries().any(|(block, entry)| {
+                block.operator.is_positive_string_match()
+                    && claim_of(&entry.key.value, &issuers)
+                        .is_some_and(|c| c.eq_ignore_ascii_case("aud"))
+            });
+            if pinned {
+                continue;
+            }
+            let trust = &trusts[0];
+            let audience = if trust.partition == "aws-cn" {
+                "sts.amazonaws.com.cn"
+            } else {
+                "sts.amazonaws.com"
+            };
+            out.push(
+                ctx.finding(
+                    &Self::META,
+                    trust.principal_span,
+                    format!(
+                        "{} does not pin the token audience: no StringEquals condition on {}:aud",
+                        statement.label(),
+                        trust.issuer
+                    ),
+                )
+                .help(format!(
+                    "add \"StringEquals\": {{\"{}:aud\": \"{audience}\"}}; only the OIDC provider's client-ID list gates the audience otherwise",
+                    trust.issuer
+                ))
+                .route(format!("{}/aud", ctx.statement_route(statement))),
+            );
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! `unknown-condition-key`: a condition key that is never populated for this statement's issuer —
+//! a typo in the issuer prefix, another issuer's host, or a claim the token does not carry.
+
+use super::{is_global_key, Finding, PolicyContext, Rule};
+use crate::policy::github_issuer_kind;
+use crate::subject::known_claim_keys;
+
+crate::declare_rule!(UnknownConditionKey, "unknown-condition-key", High);
+
+impl Rule for UnknownConditionKey {
+    fn meta(&self) -> &'static super::RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
+        for statement in &ctx.policy.statements {
+            let issuers = statement.oidc_issuers();
+            if issuers.is_empty() {
+                continue;
+            }
+            for (block, entry) in statement.condition_entries() {
+                let key = &entry.key.value;
+                if is_global_key(key) {
+                    continue;
+                }
+                let (prefix, claim) = key.rsplit_once(':').unwrap_or(("", key.as_str()));
+                let consequence = if block.operator.holds_when_key_absent() {
+                    format!(
+                        "{} is then always true: the condition constrains nothing",
+                        block.operator
+                    )
+                } else {
+                    format!(
+                        "{} is then always false: the statement can never match",
+                        block.operator
+                    )
+                };
+                let matching_issuer = issuers.iter().find(|i| i.eq_ignore_ascii_case(prefix));
+                let message = match matching_issuer {
+                    Some(issuer) => {
+                        let is_github =
+                            github_issuer_kind(issuer, &ctx.settings.extra_issuers).is_some();
+                        if !is_github
+                            || known_claim_keys()
+                                .iter()
+                                .any(|k| k.eq_ignore_ascii_case(claim))
+                        {
+                            continue;
+                        }
+                        let suggestion = known_claim_keys()
+                            .iter()
+                            .find(|k| is_near(claim, k))
+                            .map(|k| format!(" (did you mean `{k}`?)"))
+                            .unwrap_or_default();
+                        format!(
+                            "GitHub's OIDC token has no claim `{claim}`{suggestion}, so `{key}` is never present in the request; {consequence}"
+                        )
+                    }
+                    None => {
+                        let near = issuers.iter().find(|i| is_near(prefix, i));
+                        let hint = match near {
+                            Some(issuer) => format!(" (a typo of `{issuer}`?)"),
+                            None => String::new(),
+                        };
+                        format!(
+                            "the key prefix `{prefix}`{hint} is not the issuer this statement trusts (`{}`): keys of another issuer are never present in the request, so {consequence}",
+                            issuers.join("`, `")
+                        )
+                    }
+                };
+                let help = match issuers.first() {
+                    Some(issuer) => format!(
+                        "write the key as `{issuer}:{}`",
+                        if claim.is_empty() { "sub" } else { claim }
+                    ),
+                    None => "use the issuer of the Federated principal as the key prefix".into(),
+                };
+                out.push(
+                    ctx.finding(&Self::META, entry.key.span, message)
+                        .help(help)
+                        .route(format!(
+                            "{}/{}/{}",
+                            ctx.statement_route(statement),
+                            block.operator,
+                            entry.key_lower()
+                        )),
+                );
+            }
+        }
+    }
+}
+
+/// True when `a` is a likely misspelling of `b`: case-insensitive edit distance of at most 2
+/// (1 for short words), and not equal.
+pub fn is_near(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    if a == b {
+        return false;
+    }
+    let limit = if b.len() <= 4 { 1 } else { 2 };
+    if a.len().abs_diff(b.len()) > limit {
+        return false;
+    }
+    edit_distance(a.as_bytes(), b.as_bytes()) <= limit
+}
+
+/// Optimal-string-alignment distance: edits plus adjacent transpositions (`sbu` -> `sub` is 1).
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_misses() {
+        assert!(is_near("sbu", "sub"));
+        assert!(is_near(
+            "token.actions.githubuserconent.com",
+            "token.actions.githubusercontent.com"
+        ));
+        assert!(!is_near("sub", "sub"));
+        assert!(!is_near("aud", "sub"));
+    }
+}
