@@ -120,12 +120,7 @@ fn analyze_file(
         statements: Vec::new(),
         span: root.span,
     });
-    let ctx = PolicyContext {
-        file: &source,
-        policy: &policy,
-        problems: &problems,
-        settings,
-    };
+    let ctx = PolicyContext::new(&source, &policy, &problems, settings);
     for rule in rules {
         rule.check_policy(&ctx, &mut outcome.findings);
     }

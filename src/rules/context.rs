@@ -1,5 +1,6 @@
 //! What a rule sees of one trust policy, and the settings from trustlint.toml that rules honour.
 
+use super::subject_values::AnalysedValue;
 use super::Finding;
 use crate::iam::allows_action;
 use crate::policy::{
@@ -7,7 +8,7 @@ use crate::policy::{
     TrustPolicy,
 };
 use crate::source::{SourceFile, Span};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The action GitHub's OIDC trust is about.
 pub const WEB_IDENTITY_ACTION: &str = "sts:AssumeRoleWithWebIdentity";
@@ -34,6 +35,8 @@ pub struct PolicyContext<'a> {
     pub policy: &'a TrustPolicy,
     pub problems: &'a [PolicyProblem],
     pub settings: &'a Settings,
+    /// The `sub` values analysed once for all subject rules.
+    subject_values: OnceLock<Vec<AnalysedValue>>,
 }
 
 /// A GitHub OIDC provider that a statement trusts.
@@ -48,6 +51,27 @@ pub struct GithubTrust {
 }
 
 impl<'a> PolicyContext<'a> {
+    pub fn new(
+        file: &'a Arc<SourceFile>,
+        policy: &'a TrustPolicy,
+        problems: &'a [PolicyProblem],
+        settings: &'a Settings,
+    ) -> Self {
+        PolicyContext {
+            file,
+            policy,
+            problems,
+            settings,
+            subject_values: OnceLock::new(),
+        }
+    }
+
+    /// Every value of a positive `sub` condition of a GitHub-trusting Allow statement, analysed.
+    pub fn subject_values(&self) -> &[AnalysedValue] {
+        self.subject_values
+            .get_or_init(|| super::subject_values::analyse(self))
+    }
+
     /// GitHub providers named by the statement's Federated principal (whatever its effect).
     pub fn github_trusts(&self, statement: &Statement) -> Vec<GithubTrust> {
         statement

@@ -12,11 +12,19 @@ mod registry;
 
 // The rules, one file each.
 pub mod fail_open_operator;
+pub mod immutable_id_wildcard;
 pub mod mismatched_action;
 pub mod missing_aud_condition;
 pub mod missing_sub_condition;
 pub mod not_principal_or_not_action;
 pub mod set_operator_on_single_valued_key;
+pub mod subject_admits_pull_request;
+pub mod subject_any_owner;
+pub mod subject_any_ref;
+pub mod subject_org_wide;
+pub mod subject_ref_prefix;
+pub mod subject_values;
+pub mod subject_without_owner;
 pub mod unexpected_audience;
 pub mod unknown_condition_key;
 pub mod wildcard_action;

@@ -7,6 +7,14 @@ static RULES: &[&dyn Rule] = &[
     // Who may assume the role at all.
     &wildcard_principal::WildcardPrincipal,
     &missing_sub_condition::MissingSubCondition,
+    // What the subject patterns admit.
+    &subject_any_owner::SubjectAnyOwner,
+    &subject_without_owner::SubjectWithoutOwner,
+    &subject_org_wide::SubjectOrgWide,
+    &subject_admits_pull_request::SubjectAdmitsPullRequest,
+    &immutable_id_wildcard::ImmutableIdWildcard,
+    &subject_any_ref::SubjectAnyRef,
+    &subject_ref_prefix::SubjectRefPrefix,
     // Conditions that do not mean what they say.
     &fail_open_operator::FailOpenOperator,
     &unknown_condition_key::UnknownConditionKey,

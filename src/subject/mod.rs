@@ -39,3 +39,32 @@ pub fn known_claim_keys() -> &'static [&'static str] {
         "iat",
     ]
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchKind {
+    Equals,
+    EqualsIgnoreCase,
+    Like,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SubjectRisk {
+    AnyOwner,
+    WithoutOwner,
+    OrgWide,
+    AdmitsPullRequest,
+    AnyRef,
+    RefPrefix,
+    ImmutableIdWildcard,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubjectFinding {
+    pub risk: SubjectRisk,
+    pub witness: String,
+    pub explanation: String,
+}
+
+pub fn analyze_sub_value(_value: &str, _kind: MatchKind) -> Vec<SubjectFinding> {
+    Vec::new()
+}

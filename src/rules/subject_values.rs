@@ -1,0 +1,89 @@
+//! Shared by the subject rules: every value of a positive `sub` condition in a GitHub-trusting
+//! Allow statement, analysed once per policy.
+
+use super::{claim_of, Finding, PolicyContext, RuleMeta};
+use crate::policy::BaseOperator;
+use crate::source::Span;
+use crate::subject::{analyze_sub_value, MatchKind, SubjectFinding, SubjectRisk};
+
+/// One analysed value, with where it is.
+#[derive(Debug, Clone)]
+pub struct AnalysedValue {
+    pub statement: usize,
+    pub route: String,
+    pub operator: String,
+    pub value: String,
+    pub span: Span,
+    /// Other values of the same key: the loosest one decides what the list admits.
+    pub in_list_of: usize,
+    pub findings: Vec<SubjectFinding>,
+}
+
+pub fn analyse(ctx: &PolicyContext<'_>) -> Vec<AnalysedValue> {
+    let mut out = Vec::new();
+    for (statement, trusts) in ctx.github_allow_statements() {
+        let issuers: Vec<String> = trusts.iter().map(|t| t.issuer.clone()).collect();
+        for (block, entry) in statement.condition_entries() {
+            if !block.operator.is_positive_string_match() {
+                continue;
+            }
+            if !claim_of(&entry.key.value, &issuers).is_some_and(|c| c.eq_ignore_ascii_case("sub"))
+            {
+                continue;
+            }
+            let kind = match block.operator.base() {
+                Some(BaseOperator::StringLike) => MatchKind::Like,
+                Some(BaseOperator::StringEqualsIgnoreCase) => MatchKind::EqualsIgnoreCase,
+                _ => MatchKind::Equals,
+            };
+            for value in &entry.values {
+                out.push(AnalysedValue {
+                    statement: statement.index,
+                    route: format!(
+                        "{}/{}/{}/{}",
+                        ctx.statement_route(statement),
+                        block.operator,
+                        entry.key_lower(),
+                        value.value
+                    ),
+                    operator: block.operator.to_string(),
+                    value: value.value.clone(),
+                    span: value.span,
+                    in_list_of: entry.values.len(),
+                    findings: analyze_sub_value(&value.value, kind),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Emits one finding per analysed value that carries `risk`.
+pub fn report(
+    ctx: &PolicyContext<'_>,
+    meta: &'static RuleMeta,
+    risk: SubjectRisk,
+    help: &str,
+    out: &mut Vec<Finding>,
+) {
+    for analysed in ctx.subject_values() {
+        for found in analysed.findings.iter().filter(|f| f.risk == risk) {
+            let statement = &ctx
+                .policy
+                .statements
+                .iter()
+                .find(|s| s.index == analysed.statement);
+            let label = statement.map(|s| s.label()).unwrap_or_default();
+            let mut message = format!("{label}: {}", found.explanation);
+            if analysed.in_list_of > 1 {
+                message.push_str(" (the values of one key are ORed: this one value decides what the whole list admits)");
+            }
+            out.push(
+                ctx.finding(meta, analysed.span, message)
+                    .witness(found.witness.clone())
+                    .help(help)
+                    .route(analysed.route.clone()),
+            );
+        }
+    }
+}

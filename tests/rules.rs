@@ -1,0 +1,156 @@
+//! Every rule: its page, its fixtures (bad ones fire, good ones are clean), and a snapshot of the
+//! real CLI output on its bad fixtures.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use trustlint::rules::{all_rules, page};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn trustlint(args: &[&str]) -> (String, i32) {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustlint"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs trustlint");
+    (
+        String::from_utf8(output.stdout).expect("utf-8 output"),
+        output.status.code().expect("exit code"),
+    )
+}
+
+fn fixture_files(rule: &str) -> Vec<PathBuf> {
+    let dir = root().join("fixtures/rules").join(rule);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+fn relative(path: &Path) -> String {
+    path.strip_prefix(root())
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+#[test]
+fn every_rule_has_a_page_and_every_page_a_rule() {
+    let ids: BTreeSet<&str> = all_rules().iter().map(|r| r.meta().id).collect();
+    assert_eq!(ids.len(), all_rules().len(), "duplicate rule ids");
+    let pages: BTreeSet<String> = std::fs::read_dir(root().join("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let ids_owned: BTreeSet<String> = ids.iter().map(|s| s.to_string()).collect();
+    assert_eq!(pages, ids_owned, "rules/*.md and the registry disagree");
+}
+
+#[test]
+fn every_page_follows_the_outline() {
+    for rule in all_rules() {
+        let meta = rule.meta();
+        let text = meta.page;
+        assert_eq!(
+            text.lines().next(),
+            Some(format!("# {}", meta.id).as_str()),
+            "{}: title",
+            meta.id
+        );
+        assert_eq!(
+            page::declared_severity(text),
+            Some(meta.severity.as_str()),
+            "{}: severity line",
+            meta.id
+        );
+        assert!(!meta.summary().is_empty(), "{}: summary", meta.id);
+        assert!(!text.contains("TODO"), "{}: page has TODO", meta.id);
+        let mut last = 0;
+        for section in page::SECTIONS {
+            let at = text
+                .find(&format!("\n{section}\n"))
+                .unwrap_or_else(|| panic!("{}: missing section {section}", meta.id));
+            assert!(at > last, "{}: {section} out of order", meta.id);
+            last = at;
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_bad_and_good_fixtures_and_every_fixture_dir_a_rule() {
+    let ids: BTreeSet<String> = all_rules()
+        .iter()
+        .map(|r| r.meta().id.to_string())
+        .collect();
+    let dirs: BTreeSet<String> = std::fs::read_dir(root().join("fixtures/rules"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(dirs, ids, "fixtures/rules/<id>/ and the registry disagree");
+    for id in &ids {
+        let names: Vec<String> = fixture_files(id)
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.starts_with("bad")),
+            "{id}: no bad fixture"
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("good")),
+            "{id}: no good fixture"
+        );
+    }
+}
+
+#[test]
+fn bad_fixtures_fire_and_good_fixtures_are_clean() {
+    for rule in all_rules() {
+        let id = rule.meta().id;
+        for file in fixture_files(id) {
+            let path = relative(&file);
+            let (stdout, code) = trustlint(&["check", &path, "--format", "json"]);
+            let report: serde_json::Value = serde_json::from_str(&stdout).expect("json output");
+            let findings = report["findings"].as_array().unwrap();
+            let name = file.file_name().unwrap().to_string_lossy();
+            if name.starts_with("bad") {
+                assert!(
+                    findings.iter().any(|f| f["rule"] == id),
+                    "{path}: {id} did not fire; got {findings:#?}"
+                );
+                assert_eq!(code, 1, "{path}: exit code");
+            } else {
+                // A good setup gets no false alarm from any rule.
+                assert!(
+                    findings.is_empty(),
+                    "{path}: expected no findings, got {findings:#?}"
+                );
+                assert_eq!(code, 0, "{path}: exit code");
+            }
+        }
+    }
+}
+
+#[test]
+fn snapshots_of_each_rule_on_its_bad_fixtures() {
+    for rule in all_rules() {
+        let id = rule.meta().id;
+        let bad: Vec<String> = fixture_files(id)
+            .iter()
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("bad"))
+            .map(|p| relative(p))
+            .collect();
+        let mut args = vec!["check", "--select", id, "--color", "never"];
+        args.extend(bad.iter().map(String::as_str));
+        let (stdout, _) = trustlint(&args);
+        insta::assert_snapshot!(format!("rule__{id}"), stdout);
+    }
+}
