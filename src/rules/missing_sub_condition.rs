@@ -2,7 +2,7 @@
 //! `job_workflow_ref`) with a positive string condition.
 
 use super::{claim_of, Finding, PolicyContext, Rule};
-use crate::policy::Statement;
+use crate::policy::{ProblemKind, Statement};
 
 crate::declare_rule!(MissingSubCondition, "missing-sub-condition", Critical);
 
@@ -72,6 +72,16 @@ impl Rule for MissingSubCondition {
                     )
                 };
                 finding = finding.related(entry.key.span, note);
+            }
+            for duplicate in ctx.problems.iter().filter(|p| {
+                p.kind == ProblemKind::DuplicateKey
+                    && statement.span.start <= p.span.start
+                    && p.span.end <= statement.span.end
+            }) {
+                finding = finding.related(
+                    duplicate.span,
+                    "IAM keeps only one of these duplicate keys: a `sub` condition in the dropped one does not count",
+                );
             }
             if let Some((tight, _)) = github.iter().find(|(s, t)| {
                 s.index != statement.index
