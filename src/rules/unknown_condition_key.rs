@@ -7,6 +7,23 @@ use crate::subject::known_claim_keys;
 
 crate::declare_rule!(UnknownConditionKey, "unknown-condition-key", High);
 
+/// The GitHub token claims AWS STS exposes as condition keys of a GitHub issuer: `sub` and `aud`
+/// since OIDC federation began, and the provider-specific claims added in January 2026 ("AWS STS
+/// supports validation of identity provider claims"; IAM User Guide, condition-keys-wif).
+pub const AWS_GITHUB_CONDITION_KEYS: &[&str] = &[
+    "sub",
+    "aud",
+    "actor",
+    "actor_id",
+    "job_workflow_ref",
+    "repository",
+    "repository_id",
+    "workflow",
+    "ref",
+    "environment",
+    "enterprise_id",
+];
+
 impl Rule for UnknownConditionKey {
     fn meta(&self) -> &'static super::RuleMeta {
         &Self::META
@@ -41,20 +58,31 @@ impl Rule for UnknownConditionKey {
                         let is_github =
                             github_issuer_kind(issuer, &ctx.settings.extra_issuers).is_some();
                         if !is_github
-                            || known_claim_keys()
+                            || AWS_GITHUB_CONDITION_KEYS
                                 .iter()
                                 .any(|k| k.eq_ignore_ascii_case(claim))
                         {
                             continue;
                         }
-                        let suggestion = known_claim_keys()
+                        if known_claim_keys()
                             .iter()
-                            .find(|k| is_near(claim, k))
-                            .map(|k| format!(" (did you mean `{k}`?)"))
-                            .unwrap_or_default();
-                        format!(
-                            "GitHub's OIDC token has no claim `{claim}`{suggestion}, so `{key}` is never present in the request; {consequence}"
-                        )
+                            .any(|k| k.eq_ignore_ascii_case(claim))
+                        {
+                            format!(
+                                "GitHub's token carries `{claim}`, but AWS STS does not expose it as a condition key (for GitHub it maps only {}), so `{key}` is never present in the request; {consequence}",
+                                AWS_GITHUB_CONDITION_KEYS.join(", ")
+                            )
+                        } else {
+                            let suggestion = AWS_GITHUB_CONDITION_KEYS
+                                .iter()
+                                .chain(known_claim_keys())
+                                .find(|k| is_near(claim, k))
+                                .map(|k| format!(" (did you mean `{k}`?)"))
+                                .unwrap_or_default();
+                            format!(
+                                "GitHub's OIDC token has no claim `{claim}`{suggestion}, so `{key}` is never present in the request; {consequence}"
+                            )
+                        }
                     }
                     None => {
                         let near = issuers.iter().find(|i| is_near(prefix, i));
