@@ -154,6 +154,6 @@ mod tests {
         assert_eq!(c.exclude, ["gen/**"]);
         let s = c.settings();
         assert_eq!(s.extra_issuers, ["gitlab.example.com"]);
-        assert!(s.allowed_audiences().contains(&"my-aud"));
+        assert_eq!(s.extra_audiences, ["my-aud"]);
     }
 }

@@ -16,18 +16,10 @@ pub const WEB_IDENTITY_ACTION: &str = "sts:AssumeRoleWithWebIdentity";
 /// Rule settings from the configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
-    /// Audiences accepted besides `sts.amazonaws.com` and `sts.amazonaws.com.cn`.
+    /// Audiences accepted besides the STS audience of the provider's partition.
     pub extra_audiences: Vec<String>,
     /// Issuers (host/path) to treat as GitHub Actions issuers besides the built-in ones.
     pub extra_issuers: Vec<String>,
-}
-
-impl Settings {
-    pub fn allowed_audiences(&self) -> Vec<&str> {
-        let mut out = vec!["sts.amazonaws.com", "sts.amazonaws.com.cn"];
-        out.extend(self.extra_audiences.iter().map(String::as_str));
-        out
-    }
 }
 
 pub struct PolicyContext<'a> {

@@ -31,7 +31,7 @@ impl Rule for MissingAudCondition {
                     &Self::META,
                     trust.principal_span,
                     format!(
-                        "{} does not pin the token audience: no StringEquals condition on {}:aud",
+                        "{} does not pin the token audience: no StringEquals/StringLike condition on {}:aud",
                         statement.label(),
                         trust.issuer
                     ),

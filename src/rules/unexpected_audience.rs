@@ -5,13 +5,15 @@ use crate::iam::wildcard::has_wildcard;
 
 crate::declare_rule!(UnexpectedAudience, "unexpected-audience", Medium);
 
+const STS_AUDIENCE: &str = "sts.amazonaws.com";
+const CHINA_AUDIENCE: &str = "sts.amazonaws.com.cn";
+
 impl Rule for UnexpectedAudience {
     fn meta(&self) -> &'static super::RuleMeta {
         &Self::META
     }
 
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
-        let allowed = ctx.settings.allowed_audiences();
         for (statement, trusts) in ctx.github_allow_statements() {
             let issuers: Vec<String> = trusts.iter().map(|t| t.issuer.clone()).collect();
             for (block, entry) in statement.condition_entries() {
@@ -22,22 +24,39 @@ impl Rule for UnexpectedAudience {
                     continue;
                 }
                 let like = block.operator.base().is_some_and(|b| b.is_like());
+                let ignore_case = block.operator.base().is_some_and(|b| b.ignores_case());
+                let same = |a: &str, b: &str| {
+                    if ignore_case {
+                        a.eq_ignore_ascii_case(b)
+                    } else {
+                        a == b
+                    }
+                };
+                // The audience configure-aws-credentials needs in this provider's partition.
+                let expected = match trusts[0].partition.as_str() {
+                    "aws-cn" => CHINA_AUDIENCE,
+                    _ => STS_AUDIENCE,
+                };
+                let configured = |v: &str| ctx.settings.extra_audiences.iter().any(|a| same(a, v));
                 for value in &entry.values {
-                    let message = if like && has_wildcard(&value.value) {
+                    let v = value.value.as_str();
+                    let message = if like && has_wildcard(v) {
                         format!(
-                            "the audience \"{}\" is a wildcard: it admits tokens minted for any audience, including other cloud providers and services",
-                            value.value
+                            "the audience \"{v}\" is a wildcard: it admits tokens minted for any audience, including other cloud providers and services"
                         )
-                    } else if has_wildcard(&value.value) {
-                        // A wildcard under StringEquals is a dead value: wildcard-with-equals-operator.
+                    } else if has_wildcard(v) || same(expected, v) || configured(v) {
+                        // (A wildcard under StringEquals is a dead value: wildcard-with-equals-operator.)
                         continue;
-                    } else if !allowed.contains(&value.value.as_str()) {
+                    } else if same(STS_AUDIENCE, v) || same(CHINA_AUDIENCE, v) {
                         format!(
-                            "the audience \"{}\" is not the STS audience (sts.amazonaws.com, or sts.amazonaws.com.cn in China): configure-aws-credentials requests sts.amazonaws.com unless its `audience` input says otherwise",
-                            value.value
+                            "the audience \"{v}\" belongs to another partition: for a provider in {} the STS audience is \"{expected}\"",
+                            trusts[0].partition
                         )
                     } else {
-                        continue;
+                        format!(
+                            "the audience \"{v}\" is not the STS audience (\"{expected}\" in {}): configure-aws-credentials requests it unless its `audience` input says otherwise",
+                            trusts[0].partition
+                        )
                     };
                     out.push(
                         ctx.finding(&Self::META, value.span, message)

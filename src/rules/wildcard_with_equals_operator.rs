@@ -3,6 +3,7 @@
 
 use super::{Finding, PolicyContext, Rule};
 use crate::iam::wildcard::has_wildcard;
+use crate::policy::Effect;
 
 crate::declare_rule!(
     WildcardWithEqualsOperator,
@@ -29,10 +30,10 @@ impl Rule for WildcardWithEqualsOperator {
                 } else {
                     "StringLike"
                 };
-                let effect = if base.is_negated() {
-                    "so the value excludes only that literal text and everything it was meant to exclude is allowed"
-                } else {
-                    "so the value never matches a real request: the condition is dead and locks the role (and tempts someone to widen it later)"
+                let effect = match (base.is_negated(), statement.effect.value) {
+                    (true, _) => "so the value excludes only that literal text and everything it was meant to exclude still matches",
+                    (false, Effect::Allow) => "so the value never matches a real request: the condition is dead and locks the role (and tempts someone to widen it later)",
+                    (false, Effect::Deny) => "so the value never matches a real request and this Deny never applies",
                 };
                 for value in entry.values.iter().filter(|v| has_wildcard(&v.value)) {
                     out.push(
