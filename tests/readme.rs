@@ -11,7 +11,9 @@ fn rule_table() -> String {
             meta.id,
             meta.id,
             meta.severity,
-            meta.summary().trim_start_matches("Reports ").replace('|', "\\|")
+            meta.summary()
+                .trim_start_matches("Reports ")
+                .replace('|', "\\|")
         ));
     }
     table

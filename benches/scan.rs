@@ -1,0 +1,90 @@
+//! `cargo bench --bench scan [-- N]`: scans a generated corpus of N trust policies (default
+//! 5,000: a mix of clean and flawed ones, nested in directories beside unrelated JSON) and prints
+//! the wall time, files per second and time per file. Not a timed test: numbers go in the README.
+
+use std::path::Path;
+use std::time::Instant;
+use trustlint::config::Config;
+use trustlint::rules::all_rules;
+use trustlint::scan::{scan, ScanOptions};
+
+const SUBJECTS: &[&str] = &[
+    "repo:octo-org/app-{i}:environment:production",
+    "repo:octo-org/app-{i}:*",
+    "repo:octo-org/*",
+    "repo:octo-org*",
+    "repo:octo-org/app-{i}:ref:refs/heads/main*",
+];
+
+fn write_corpus(root: &Path, n: usize) {
+    for i in 0..n {
+        let dir = root.join(format!("team-{}/infra/iam", i % 50));
+        std::fs::create_dir_all(&dir).unwrap();
+        let sub = SUBJECTS[i % SUBJECTS.len()].replace("{i}", &i.to_string());
+        let op = if sub.contains('*') {
+            "StringLike"
+        } else {
+            "StringEquals"
+        };
+        let policy = format!(
+            r#"{{
+  "Version": "2012-10-17",
+  "Statement": [
+    {{
+      "Sid": "GitHub{i}",
+      "Effect": "Allow",
+      "Principal": {{ "Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }},
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Condition": {{
+        "StringEquals": {{ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }},
+        "{op}": {{ "token.actions.githubusercontent.com:sub": "{sub}" }}
+      }}
+    }}
+  ]
+}}
+"#
+        );
+        std::fs::write(dir.join(format!("role-{i}.trust.json")), policy).unwrap();
+        if i % 4 == 0 {
+            std::fs::write(
+                dir.join(format!("package-{i}.json")),
+                r#"{"name": "x", "version": "1.0.0"}"#,
+            )
+            .unwrap();
+        }
+    }
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(5_000);
+    let dir = tempfile::tempdir().unwrap();
+    write_corpus(dir.path(), n);
+    let config = Config::default();
+    let options = ScanOptions {
+        paths: vec![dir.path().to_path_buf()],
+        excludes: Vec::new(),
+        rules: all_rules().to_vec(),
+        config: &config,
+    };
+    // One warm-up run fills the page cache; then the best of three.
+    scan(&options).unwrap();
+    let mut best = f64::MAX;
+    let mut findings = 0;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let report = scan(&options).unwrap();
+        best = best.min(start.elapsed().as_secs_f64());
+        findings = report.findings.len();
+    }
+    println!(
+        "scan: {n} policies (+{} other JSON files), {findings} findings, {:.1} ms, {:.0} policies/s, {:.1} µs/policy, {} threads",
+        n.div_ceil(4),
+        best * 1e3,
+        n as f64 / best,
+        best * 1e6 / n as f64,
+        rayon::current_num_threads()
+    );
+}
