@@ -22,7 +22,7 @@ pub fn render(report: &Report) -> String {
         }
         out.push_str(&format!(
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(&f.file.display_path),
+            escape_property(&neutralize(&f.file.display_path)),
             start.line,
             start.column,
             end.line,

@@ -32,7 +32,7 @@ pub fn summary(page: &str) -> String {
 pub fn declared_severity(page: &str) -> Option<&str> {
     page.lines()
         .find_map(|l| l.strip_prefix("**Severity:**"))
-        .map(|rest| rest.trim().split_whitespace().next().unwrap_or(""))
+        .map(|rest| rest.split_whitespace().next().unwrap_or(""))
 }
 
 #[cfg(test)]
