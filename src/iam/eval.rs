@@ -441,9 +441,11 @@ fn first_unknown(outcome: &StatementOutcome, whys: &Whys) -> String {
         .unwrap_or_else(|| "a part of it is unknown".into())
 }
 
-/// "No statement allows the request" and why the closest Allow statement fails.
-fn implicit_deny(policy: &TrustPolicy, outcomes: &[StatementOutcome], whys: &[Whys]) -> String {
-    let closest = outcomes
+/// The position (in `outcomes`) of the Allow statement closest to matching: its principal
+/// matches, then its action, then it has the fewest false conditions; the first on a tie.
+/// `None` when there is no Allow statement.
+pub fn closest_allow(outcomes: &[StatementOutcome]) -> Option<usize> {
+    outcomes
         .iter()
         .enumerate()
         .filter(|(_, o)| o.effect == Effect::Allow)
@@ -459,8 +461,13 @@ fn implicit_deny(policy: &TrustPolicy, outcomes: &[StatementOutcome], whys: &[Wh
                 std::cmp::Reverse(false_conditions),
                 std::cmp::Reverse(*i),
             )
-        });
-    let Some((i, o)) = closest else {
+        })
+        .map(|(i, _)| i)
+}
+
+/// "No statement allows the request" and why the closest Allow statement fails.
+fn implicit_deny(policy: &TrustPolicy, outcomes: &[StatementOutcome], whys: &[Whys]) -> String {
+    let Some((i, o)) = closest_allow(outcomes).map(|i| (i, &outcomes[i])) else {
         return if outcomes.is_empty() {
             "no statement allows the request: the policy has no statement".into()
         } else {
