@@ -11,8 +11,8 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnost
 use serde_json::{json, Map, Value};
 
 use crate::iam::{
-    action_outcome, closest_allow, evaluate, principal_outcome, Decision, Evaluation, Request,
-    StatementOutcome, Truth,
+    action_outcome, aws_always_sets, closest_allow, evaluate, principal_outcome, Decision,
+    Evaluation, Request, StatementOutcome, Truth,
 };
 use crate::policy::{
     build_policy, parse_oidc_provider_arn, Effect, ProblemKind, Statement, TrustPolicy,
@@ -374,9 +374,15 @@ fn render_human(
     if !absent.is_empty() {
         out.push('\n');
         for key in absent {
-            out.push_str(&format!(
-                "note: the policy tests {key}, which the request does not give: it is evaluated as absent from the token\n"
-            ));
+            if aws_always_sets(&key) {
+                out.push_str(&format!(
+                    "note: the policy tests {key}, which AWS sets on every request: give its value with --claim {key}=VALUE, or conditions on it stay unknown\n"
+                ));
+            } else {
+                out.push_str(&format!(
+                    "note: the policy tests {key}, which the request does not give: it is evaluated as absent from the token\n"
+                ));
+            }
         }
     }
 

@@ -28,6 +28,12 @@ const ALWAYS_PRESENT_GLOBAL_KEYS: &[&str] = &[
     "aws:requestedregion",
 ];
 
+/// True for the global keys AWS puts on every `AssumeRoleWithWebIdentity` request
+/// (`aws:CurrentTime`, `aws:SourceIp`, …): not giving one makes a condition on it unknown.
+pub fn aws_always_sets(key: &str) -> bool {
+    ALWAYS_PRESENT_GLOBAL_KEYS.contains(&key.to_ascii_lowercase().as_str())
+}
+
 pub(crate) fn evaluate(
     operator: &Operator,
     entry: &ConditionEntry,
@@ -52,8 +58,7 @@ pub(crate) fn evaluate(
     };
     let values = request.values(key);
 
-    if values.is_empty() && ALWAYS_PRESENT_GLOBAL_KEYS.contains(&key.to_ascii_lowercase().as_str())
-    {
+    if values.is_empty() && aws_always_sets(key) {
         return (
             Truth::Unknown,
             format!(

@@ -8,6 +8,7 @@
 //! does not evaluate, a key AWS sets that the request does not give…) the part is `Unknown`,
 //! and an `Unknown` that could change the decision makes the decision `Unknown`: never a guess.
 
+pub use super::condition::aws_always_sets;
 use super::{allows_action, condition};
 use crate::policy::{
     ConditionBlock, ConditionEntry, Effect, Principal, PrincipalKind, Statement, TrustPolicy,
