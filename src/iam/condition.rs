@@ -62,7 +62,7 @@ pub(crate) fn evaluate(
         return (
             Truth::Unknown,
             format!(
-                "{key} is set by AWS on every request, but the simulated request does not give its value (pass --claim {key}=VALUE)"
+                "{op} {key}: AWS sets this key on every request, but the simulated request does not give its value (pass --claim {key}=VALUE)"
             ),
         );
     }
