@@ -1,7 +1,12 @@
 //! IAM's evaluation of a trust policy for one assume request.
 
+mod condition;
 mod eval;
+mod value;
 pub mod wildcard;
+
+#[cfg(test)]
+mod eval_tests;
 
 pub use eval::*;
 
