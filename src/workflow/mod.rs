@@ -10,6 +10,7 @@
 
 mod expr;
 mod model;
+mod permissions;
 mod uses;
 
 #[cfg(test)]
@@ -20,5 +21,9 @@ pub use model::{
     build_workflow, is_true, scalar_text, CallOutput, EnvVar, Environment, Filter, IdTokenLevel,
     Job, PermissionEntry, Permissions, PermissionsKind, Step, Trigger, TriggerForm, TriggerInput,
     Triggers, Workflow, WorkflowProblem, WorkflowProblemKind,
+};
+pub use permissions::{
+    caller_grants, declared_id_token, effective_id_token, effective_id_token_in_repo, CallerGrant,
+    CallerOutcome, EffectiveIdToken, Provenance,
 };
 pub use uses::{UsesKind, UsesRef};

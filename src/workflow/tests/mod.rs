@@ -2,6 +2,7 @@
 //! as JSON (a subset of YAML) and read with `parse_json` into the same `Node` tree.
 
 mod model;
+mod permissions;
 
 use super::*;
 use crate::source::{parse_json, Node, NodeKind, ObjectEntry, Span};
@@ -45,7 +46,13 @@ pub(super) const JOBS: &str =
 /// Runs every public analysis over a model; panics are the failure.
 pub(super) fn exercise(w: Option<&Workflow>) {
     let Some(w) = w else { return };
+    let all = [
+        (".github/workflows/w.yml", w),
+        (".github/workflows/c.yml", w),
+    ];
     for job in &w.jobs {
+        let e = effective_id_token_in_repo(".github/workflows/w.yml", w, job, &all);
+        let _ = e.explain("w.yml", &|p, s| format!("{p}:{}", s.start));
         for step in &job.steps {
             if let Some(run) = &step.run {
                 let _ = expression_refs(&run.value);
