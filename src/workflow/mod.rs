@@ -10,6 +10,7 @@
 
 mod expr;
 mod model;
+mod oidc;
 mod permissions;
 mod uses;
 
@@ -21,6 +22,9 @@ pub use model::{
     build_workflow, is_true, scalar_text, CallOutput, EnvVar, Environment, Filter, IdTokenLevel,
     Job, PermissionEntry, Permissions, PermissionsKind, Step, Trigger, TriggerForm, TriggerInput,
     Triggers, Workflow, WorkflowProblem, WorkflowProblemKind,
+};
+pub use oidc::{
+    oidc_consumer, ConsumerKind, ConsumerMatch, ConsumerSpec, OidcConsumer, OIDC_CONSUMERS,
 };
 pub use permissions::{
     caller_grants, declared_id_token, effective_id_token, effective_id_token_in_repo, CallerGrant,

@@ -2,6 +2,7 @@
 //! as JSON (a subset of YAML) and read with `parse_json` into the same `Node` tree.
 
 mod model;
+mod oidc;
 mod permissions;
 
 use super::*;
@@ -54,6 +55,7 @@ pub(super) fn exercise(w: Option<&Workflow>) {
         let e = effective_id_token_in_repo(".github/workflows/w.yml", w, job, &all);
         let _ = e.explain("w.yml", &|p, s| format!("{p}:{}", s.start));
         for step in &job.steps {
+            let _ = oidc_consumer(step);
             if let Some(run) = &step.run {
                 let _ = expression_refs(&run.value);
             }
