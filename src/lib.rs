@@ -9,3 +9,4 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod subject;
+pub mod workflow;
