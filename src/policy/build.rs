@@ -467,9 +467,10 @@ impl Builder {
 }
 
 fn describe(node: &Node) -> String {
-    match node.as_str() {
-        Some(s) => format!("the string \"{s}\""),
-        None => node.type_name().to_string(),
+    match &node.kind {
+        NodeKind::String(s) => format!("the string \"{s}\""),
+        NodeKind::Tagged { tag, .. } => format!("the unresolved YAML tag {tag}"),
+        _ => node.type_name().to_string(),
     }
 }
 
