@@ -543,6 +543,28 @@ mod tests {
     }
 
     #[test]
+    fn unresolved_yaml_tags_are_invalid_values() {
+        let root = crate::source::parse_yaml(
+            "Statement:\n- Effect: Allow\n  Principal: !Ref Provider\n  Action: !Sub x\n",
+        )
+        .unwrap();
+        let (_, problems) = build_policy(&root);
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("the unresolved YAML tag !Ref")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("found an unresolved YAML tag")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
     fn trust_policy_detection() {
         let yes = |t: &str| looks_like_trust_policy(&parse_json(t).unwrap());
         assert!(yes(r#"{"Statement": {"Principal": "*"}}"#));
