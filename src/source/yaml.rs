@@ -1091,4 +1091,48 @@ jobs:
             assert!(!is_core_number(no), "{no}");
         }
     }
+
+    fn check_spans(text: &str, node: &Node) {
+        let valid = |span: Span| {
+            span.start <= span.end
+                && span.end <= text.len()
+                && text.is_char_boundary(span.start)
+                && text.is_char_boundary(span.end)
+        };
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            assert!(valid(node.span), "{:?} in {text:?}", node.span);
+            match &node.kind {
+                NodeKind::Array(items) => stack.extend(items),
+                NodeKind::Object(entries) => {
+                    for entry in entries {
+                        assert!(valid(entry.key_span), "{:?} in {text:?}", entry.key_span);
+                        stack.push(&entry.value);
+                    }
+                }
+                NodeKind::Tagged { value, .. } => stack.push(value),
+                _ => {}
+            }
+        }
+    }
+
+    const TOKENS: &[&str] = &[
+        "a", "b", "on", "1", "true", ":", ": ", "-", "- ", "[", "]", "{", "}", ", ", "&a ", "*a",
+        "&b ", "*b", "!Ref ", "!!str ", "!!int ", "| ", ">- ", "'", "\"", " #c", "? ", "<<: ", "~",
+        " ", "  ", "\n", "\r\n", "\t", "é", "🦀", "\n  ", "\n- ", "\n  - ", "---\n",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn never_panics_and_spans_are_valid(
+            tokens in proptest::collection::vec(proptest::sample::select(TOKENS), 0..40)
+        ) {
+            let text = tokens.concat();
+            if let Ok(node) = parse_yaml(&text) {
+                check_spans(&text, &node);
+            }
+        }
+    }
 }
