@@ -467,9 +467,10 @@ impl Builder {
 }
 
 fn describe(node: &Node) -> String {
-    match node.as_str() {
-        Some(s) => format!("the string \"{s}\""),
-        None => node.type_name().to_string(),
+    match &node.kind {
+        NodeKind::String(s) => format!("the string \"{s}\""),
+        NodeKind::Tagged { tag, .. } => format!("the unresolved YAML tag {tag}"),
+        _ => node.type_name().to_string(),
     }
 }
 
@@ -539,6 +540,28 @@ mod tests {
                 "no problem for {case}"
             );
         }
+    }
+
+    #[test]
+    fn unresolved_yaml_tags_are_invalid_values() {
+        let root = crate::source::parse_yaml(
+            "Statement:\n- Effect: Allow\n  Principal: !Ref Provider\n  Action: !Sub x\n",
+        )
+        .unwrap();
+        let (_, problems) = build_policy(&root);
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("the unresolved YAML tag !Ref")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("found an unresolved YAML tag")),
+            "{messages:?}"
+        );
     }
 
     #[test]

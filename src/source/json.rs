@@ -26,6 +26,13 @@ pub enum NodeKind {
     Array(Vec<Node>),
     /// Entries in source order; duplicates are kept.
     Object(Vec<ObjectEntry>),
+    /// A YAML value under a tag the reader does not resolve, such as CloudFormation's `!Ref` or
+    /// `!Sub`: kept whole (tag as written, e.g. `!Ref`; value typed as if untagged) so that a
+    /// CloudFormation reader can interpret it. Policy code treats it as an invalid value.
+    Tagged {
+        tag: String,
+        value: Box<Node>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +71,7 @@ impl Node {
             NodeKind::String(_) => "a string",
             NodeKind::Array(_) => "an array",
             NodeKind::Object(_) => "an object",
+            NodeKind::Tagged { .. } => "an unresolved YAML tag",
         }
     }
 }

@@ -2,9 +2,11 @@
 
 mod discover;
 mod json;
+mod yaml;
 
 pub use discover::{discover, read_text, DiscoverOptions, Discovered, Skipped};
 pub use json::{parse_json, JsonError, Node, NodeKind, ObjectEntry};
+pub use yaml::{parse_yaml, YamlError, MAX_ALIAS_NODES, MAX_DEPTH};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
