@@ -9,4 +9,5 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod subject;
+pub mod suppress;
 pub mod workflow;

@@ -1,10 +1,15 @@
-//! A scan: discover files, read and parse each once (in parallel), run the rules, collect findings.
+//! A scan: discover files, read and parse each once (in parallel), then run the rules over the
+//! parsed files (in parallel), with the repository's workflows as shared context.
 
 use crate::config::Config;
-use crate::policy::{build_policy, looks_like_trust_policy, TrustPolicy};
+use crate::policy::{build_policy, looks_like_trust_policy, PolicyProblem, TrustPolicy};
 use crate::report::{Notice, Report};
-use crate::rules::{self, Finding, PolicyContext, Rule, Settings};
-use crate::source::{self, display_path, parse_json, DiscoverOptions, Discovered, SourceFile};
+use crate::rules::{self, Finding, PolicyContext, Rule, Settings, WorkflowContext, Workflows};
+use crate::source::{
+    self, display_path, parse_json, parse_yaml, DiscoverOptions, Discovered, Node, SourceFile,
+};
+use crate::suppress;
+use crate::workflow::{build_workflow, Workflow, WorkflowProblem};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,6 +26,28 @@ pub struct ScanOptions<'a> {
 #[derive(Debug)]
 pub struct ScanError(pub String);
 
+/// A file parsed into one of the models the rules inspect.
+enum Parsed {
+    Policy {
+        policy: TrustPolicy,
+        problems: Vec<PolicyProblem>,
+    },
+    Workflow {
+        workflow: Workflow,
+        problems: Vec<WorkflowProblem>,
+    },
+}
+
+/// Phase one's result for one file.
+#[derive(Default)]
+struct Loaded {
+    read: bool,
+    parsed: Option<(Arc<SourceFile>, Parsed)>,
+    /// Findings made while parsing (syntax errors).
+    findings: Vec<Finding>,
+    notice: Option<Notice>,
+}
+
 pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
     let discover_options = DiscoverOptions::new(&options.excludes)
         .map_err(|e| ScanError(format!("--exclude: {e}")))?;
@@ -28,9 +55,29 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
         .map_err(|e| ScanError(e.to_string()))?;
     let settings = options.config.settings();
 
-    let outcomes: Vec<FileOutcome> = files
+    let loaded: Vec<Loaded> = files
         .par_iter()
-        .map(|file| analyze_file(file, &options.rules, &settings))
+        .map(|file| load(file, &options.rules))
+        .collect();
+
+    // Reusable workflows are judged with their local callers: every workflow of the scan.
+    let workflows = Workflows::new(
+        loaded
+            .iter()
+            .filter_map(|l| match &l.parsed {
+                Some((source, Parsed::Workflow { workflow, .. })) => {
+                    Some((source.as_ref(), workflow))
+                }
+                _ => None,
+            })
+            .collect(),
+    );
+    let checked: Vec<Vec<Finding>> = loaded
+        .par_iter()
+        .map(|l| match &l.parsed {
+            Some((source, parsed)) => check(source, parsed, &options.rules, &settings, &workflows),
+            None => Vec::new(),
+        })
         .collect();
 
     let mut report = Report::default();
@@ -40,10 +87,16 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
             message: format!("skipped: {}", skip.reason),
         });
     }
-    for outcome in outcomes {
-        report.files_scanned += usize::from(outcome.read);
-        report.findings.extend(outcome.findings);
-        report.notices.extend(outcome.notice);
+    for (file, findings) in loaded.into_iter().zip(checked) {
+        report.files_scanned += usize::from(file.read);
+        report.notices.extend(file.notice);
+        for finding in file.findings.into_iter().chain(findings) {
+            if suppress::is_suppressed(&finding) {
+                report.suppressed += 1;
+            } else {
+                report.findings.push(finding);
+            }
+        }
     }
     for finding in &mut report.findings {
         if let Some(severity) = options.config.severity_override(finding.rule) {
@@ -54,38 +107,91 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
     Ok(report)
 }
 
-#[derive(Default)]
-struct FileOutcome {
-    read: bool,
-    findings: Vec<Finding>,
-    notice: Option<Notice>,
-}
-
-fn analyze_file(
-    file: &Discovered,
+fn check(
+    source: &Arc<SourceFile>,
+    parsed: &Parsed,
     rules: &[&'static dyn Rule],
     settings: &Settings,
-) -> FileOutcome {
+    workflows: &Workflows<'_>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    match parsed {
+        Parsed::Policy { policy, problems } => {
+            let ctx = PolicyContext::new(source, policy, problems, settings);
+            for rule in rules {
+                rule.check_policy(&ctx, &mut out);
+            }
+        }
+        Parsed::Workflow { workflow, problems } => {
+            let ctx = WorkflowContext {
+                file: source,
+                workflow,
+                problems,
+                settings,
+                workflows,
+            };
+            for rule in rules {
+                rule.check_workflow(&ctx, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// What kind of file this is, by its path: workflows live in `.github/workflows/`.
+fn is_workflow_path(path: &std::path::Path) -> bool {
+    let is_yaml = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"));
+    let in_workflows = path
+        .parent()
+        .is_some_and(|p| p.ends_with(".github/workflows"));
+    is_yaml && in_workflows
+}
+
+fn is_yaml_path(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
+}
+
+fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
     let text = match source::read_text(&file.path) {
         Ok(text) => text,
         Err(skip) => {
-            return FileOutcome {
+            return Loaded {
                 notice: Some(Notice {
                     path: display_path(&skip.path),
                     message: format!("skipped: {}", skip.reason),
                 }),
-                ..FileOutcome::default()
+                ..Loaded::default()
             }
         }
     };
     let source = Arc::new(SourceFile::new(&file.path, text));
-    let mut outcome = FileOutcome {
-        read: true,
-        ..FileOutcome::default()
-    };
-    let not_a_policy = |why: &str| Notice {
+    if is_yaml_path(&file.path) {
+        load_workflow(source, file.explicit || is_workflow_path(&file.path), rules)
+    } else {
+        load_policy(source, file.explicit, rules)
+    }
+}
+
+fn not_analysed(source: &SourceFile, why: &str) -> Notice {
+    Notice {
         path: source.display_path.clone(),
-        message: format!("not a trust policy ({why}); skipped"),
+        message: format!("{why}; skipped"),
+    }
+}
+
+fn selected(rules: &[&'static dyn Rule], id: &str) -> bool {
+    rules.iter().any(|r| r.meta().id == id)
+}
+
+fn load_policy(source: Arc<SourceFile>, explicit: bool, rules: &[&'static dyn Rule]) -> Loaded {
+    let mut loaded = Loaded {
+        read: true,
+        ..Loaded::default()
     };
     let root = match parse_json(&source.text) {
         Ok(root) => root,
@@ -94,25 +200,33 @@ fn analyze_file(
             // broken JSON of other kinds is not ours to judge.
             let meant_as_policy =
                 source.text.contains("\"Statement\"") && source.text.contains("sts:AssumeRole");
-            if meant_as_policy && selected(rules, rules::invalid_policy::InvalidPolicy::META.id) {
-                outcome
-                    .findings
-                    .push(rules::invalid_policy::syntax_error(&source, &error));
-            } else if file.explicit {
+            if meant_as_policy {
+                if selected(rules, rules::invalid_policy::InvalidPolicy::META.id) {
+                    loaded
+                        .findings
+                        .push(rules::invalid_policy::syntax_error(&source, &error));
+                }
+            } else if explicit {
                 let at = source.line_col(error.span.start);
-                outcome.notice = Some(not_a_policy(&format!(
-                    "not valid JSON: {} at line {}, column {}",
-                    error.message, at.line, at.column
-                )));
+                loaded.notice = Some(not_analysed(
+                    &source,
+                    &format!(
+                        "not a trust policy (not valid JSON: {} at line {}, column {})",
+                        error.message, at.line, at.column
+                    ),
+                ));
             }
-            return outcome;
+            return loaded;
         }
     };
     if !looks_like_trust_policy(&root) {
-        if file.explicit {
-            outcome.notice = Some(not_a_policy("no `Statement` with a `Principal`"));
+        if explicit {
+            loaded.notice = Some(not_analysed(
+                &source,
+                "not a trust policy (no `Statement` with a `Principal`)",
+            ));
         }
-        return outcome;
+        return loaded;
     }
     let (policy, problems) = build_policy(&root);
     let policy = policy.unwrap_or(TrustPolicy {
@@ -120,13 +234,60 @@ fn analyze_file(
         statements: Vec::new(),
         span: root.span,
     });
-    let ctx = PolicyContext::new(&source, &policy, &problems, settings);
-    for rule in rules {
-        rule.check_policy(&ctx, &mut outcome.findings);
-    }
-    outcome
+    loaded.parsed = Some((source, Parsed::Policy { policy, problems }));
+    loaded
 }
 
-fn selected(rules: &[&'static dyn Rule], id: &str) -> bool {
-    rules.iter().any(|r| r.meta().id == id)
+/// True when the document looks like a workflow: a mapping with `jobs`.
+fn looks_like_workflow(root: &Node) -> bool {
+    root.get("jobs").is_some()
+}
+
+fn load_workflow(
+    source: Arc<SourceFile>,
+    is_workflow: bool,
+    rules: &[&'static dyn Rule],
+) -> Loaded {
+    let mut loaded = Loaded {
+        read: true,
+        ..Loaded::default()
+    };
+    if !is_workflow {
+        return loaded;
+    }
+    let root = match parse_yaml(&source.text) {
+        Ok(root) => root,
+        Err(error) => {
+            if selected(rules, rules::invalid_workflow::InvalidWorkflow::META.id) {
+                loaded
+                    .findings
+                    .push(rules::invalid_workflow::syntax_error(&source, &error));
+            }
+            return loaded;
+        }
+    };
+    if !looks_like_workflow(&root) && !is_workflow_path(&source.path) {
+        loaded.notice = Some(not_analysed(
+            &source,
+            "not a GitHub Actions workflow (no `jobs`)",
+        ));
+        return loaded;
+    }
+    let (workflow, problems) = build_workflow(&root);
+    match workflow {
+        Some(workflow) => {
+            loaded.parsed = Some((source, Parsed::Workflow { workflow, problems }));
+        }
+        None => {
+            // Not even a mapping: every problem is an invalid-workflow finding.
+            if selected(rules, rules::invalid_workflow::InvalidWorkflow::META.id) {
+                loaded.findings.extend(
+                    problems
+                        .iter()
+                        .map(|p| rules::invalid_workflow::problem_finding(&source, p)),
+                );
+            }
+        }
+    }
+    loaded
 }

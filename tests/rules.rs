@@ -1,5 +1,6 @@
 //! Every rule: its page, its fixtures (bad ones fire, good ones are clean), and a snapshot of the
-//! real CLI output on its bad fixtures.
+//! real CLI output on its bad fixtures. A fixture is a file (`bad*.json`, `good*.yml`, …) or a
+//! directory (`bad-*/`, a small repository for cross-file cases such as reusable workflows).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

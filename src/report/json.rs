@@ -9,6 +9,7 @@ struct JsonReport<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
     files_scanned: usize,
+    suppressed: usize,
 }
 
 #[derive(Serialize)]
@@ -52,6 +53,7 @@ pub fn render(report: &Report) -> String {
         version: 1,
         findings,
         files_scanned: report.files_scanned,
+        suppressed: report.suppressed,
     };
     let mut text = serde_json::to_string_pretty(&out).expect("report serializes");
     text.push('\n');

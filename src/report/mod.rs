@@ -13,6 +13,8 @@ pub struct Report {
     /// In stable order (path, line, column, rule).
     pub findings: Vec<Finding>,
     pub files_scanned: usize,
+    /// Findings silenced by an inline `# trustlint: ignore[...]` comment.
+    pub suppressed: usize,
     /// Files that were not analysed, with the reason (printed on stderr, never as findings).
     pub notices: Vec<Notice>,
 }
@@ -38,6 +40,15 @@ impl Report {
 
     /// `3 findings: 1 critical, 2 high` — or `no findings`.
     pub fn summary_line(&self) -> String {
+        let line = self.counts_line();
+        if self.suppressed == 0 {
+            line
+        } else {
+            format!("{line} ({} suppressed)", self.suppressed)
+        }
+    }
+
+    fn counts_line(&self) -> String {
         if self.findings.is_empty() {
             return format!(
                 "no findings in {} {}",

@@ -1,7 +1,8 @@
 //! `duplicate-key`: the same key twice in one JSON object of the policy.
 
-use super::{Finding, PolicyContext, Rule};
+use super::{Finding, PolicyContext, Rule, WorkflowContext};
 use crate::policy::ProblemKind;
+use crate::workflow::WorkflowProblemKind;
 
 crate::declare_rule!(DuplicateKey, "duplicate-key", High);
 
@@ -41,6 +42,29 @@ impl Rule for DuplicateKey {
                 .finding(&Self::META, problem.span, problem.message.clone())
                 .help("merge the two blocks into one object: keys under one operator are ANDed, so `aud` and `sub` belong in the same `StringEquals`/`StringLike` block")
                 .route(format!("{scope}/duplicate/{key}/{ordinal}"));
+            if let Some((span, message)) = &problem.related {
+                finding = finding.related(*span, message.clone());
+            }
+            out.push(finding);
+        }
+    }
+
+    fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
+        let duplicates: Vec<_> = ctx
+            .problems
+            .iter()
+            .filter(|p| p.kind == WorkflowProblemKind::DuplicateKey)
+            .collect();
+        for (i, problem) in duplicates.iter().enumerate() {
+            let key = ctx.file.slice(problem.span);
+            let ordinal = duplicates[..i]
+                .iter()
+                .filter(|p| ctx.file.slice(p.span) == key)
+                .count();
+            let mut finding = ctx
+                .finding(&Self::META, problem.span, problem.message.clone())
+                .help("remove or merge the repeated key: GitHub rejects a workflow that defines a key twice")
+                .route(format!("duplicate/{key}/{ordinal}"));
             if let Some((span, message)) = &problem.related {
                 finding = finding.related(*span, message.clone());
             }

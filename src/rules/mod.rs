@@ -9,10 +9,12 @@ mod finding;
 pub mod invalid_policy;
 pub mod page;
 mod registry;
+mod workflow_context;
 
 // The rules, one file each.
 pub mod fail_open_operator;
 pub mod immutable_id_wildcard;
+pub mod invalid_workflow;
 pub mod mismatched_action;
 pub mod missing_aud_condition;
 pub mod missing_sub_condition;
@@ -36,6 +38,7 @@ pub use context::{
 };
 pub use finding::{Finding, Related};
 pub use registry::{all_rules, find_rule};
+pub use workflow_context::{WorkflowContext, Workflows};
 
 use std::fmt;
 
@@ -99,6 +102,8 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
 
     fn check_policy(&self, _ctx: &PolicyContext<'_>, _out: &mut Vec<Finding>) {}
+
+    fn check_workflow(&self, _ctx: &WorkflowContext<'_>, _out: &mut Vec<Finding>) {}
 }
 
 /// Declares a rule's unit struct and its metadata, with the page embedded from `rules/<id>.md`.

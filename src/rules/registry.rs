@@ -30,6 +30,7 @@ static RULES: &[&dyn Rule] = &[
     // The document itself.
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,
+    &invalid_workflow::InvalidWorkflow,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {

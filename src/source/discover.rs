@@ -10,8 +10,11 @@ const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", "vendor"];
 /// Files larger than this are skipped with a notice: no trust policy or workflow is that big.
 pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
-/// Extensions a directory scan reads. Explicit files are read whatever their name.
+/// Extensions a directory scan reads anywhere. Explicit files are read whatever their name.
 const SCANNED_EXTENSIONS: &[&str] = &["json"];
+
+/// Extensions a directory scan reads inside `.github/workflows/`.
+const WORKFLOW_EXTENSIONS: &[&str] = &["yml", "yaml"];
 
 pub struct DiscoverOptions {
     pub exclude: GlobSet,
@@ -86,13 +89,16 @@ pub fn discover(
         for entry in walker {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
-                    let scanned = entry
+                    let extension = entry.path().extension().and_then(|e| e.to_str());
+                    let has = |list: &[&str]| {
+                        extension.is_some_and(|e| list.iter().any(|s| s.eq_ignore_ascii_case(e)))
+                    };
+                    let in_workflows = entry
                         .path()
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| {
-                            SCANNED_EXTENSIONS.iter().any(|s| s.eq_ignore_ascii_case(e))
-                        });
+                        .parent()
+                        .is_some_and(|p| p.ends_with(".github/workflows"));
+                    let scanned =
+                        has(SCANNED_EXTENSIONS) || (in_workflows && has(WORKFLOW_EXTENSIONS));
                     if scanned {
                         files.push(Discovered {
                             path: entry.into_path(),
