@@ -285,6 +285,7 @@ mod tests {
             findings: vec![finding],
             files_scanned: 1,
             notices: Vec::new(),
+            suppressed: 0,
         };
         let out = render(&report, plain());
         assert!(out.starts_with("high[duplicate-key]\n"), "{out}");
@@ -310,6 +311,7 @@ mod tests {
             findings: vec![finding],
             files_scanned: 1,
             notices: Vec::new(),
+            suppressed: 0,
         };
         let out = render(&report, plain());
         assert!(out.contains("[policy.json:1:13]"), "{out}");
@@ -336,6 +338,7 @@ mod tests {
             findings: vec![finding],
             files_scanned: 1,
             notices: Vec::new(),
+            suppressed: 0,
         };
         for color in [false, true] {
             let out = render(
@@ -367,6 +370,7 @@ mod tests {
             findings: vec![finding],
             files_scanned: 1,
             notices: Vec::new(),
+            suppressed: 0,
         };
         let options = RenderOptions {
             color: false,
@@ -401,6 +405,7 @@ mod tests {
             findings: vec![finding],
             files_scanned: 1,
             notices: Vec::new(),
+            suppressed: 0,
         };
         let out = render(&report, plain());
         assert!(out.contains("unexpected end"), "{out}");

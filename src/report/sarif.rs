@@ -421,6 +421,7 @@ mod tests {
             findings: vec![finding.clone()],
             files_scanned: 1,
             notices: Vec::new(),
+            suppressed: 0,
         };
         let out = render(&report);
         assert!(out.ends_with("}\n"));
