@@ -117,7 +117,22 @@ const BREADTH: [(SubjectRisk, Target, KeyOrder, Grammars); 6] = [
 /// module) and carries the subject it found, re-checked with [`parse_subject`] and against the
 /// value. Owners of *other* repositories are assumed to control their own subject template (any
 /// repository admin can set one), so a wildcard before the owner can stand for a whole subject of
-/// theirs; the pinned repository itself is assumed to use the format the value is written in.
+/// theirs; the pinned repository itself is assumed to use the format the value is written in
+/// (the default format when the value admits any default-format subject).
+///
+/// Decisions on the edges:
+/// * A wildcard in the owner-ID part of an immutable value also lets another repository of that
+///   owner in (its admin can choose a template whose free-text claim holds the rest of the
+///   value), so `repo:o@*/r@*:*` is OrgWide as well as ImmutableIdWildcard.
+/// * `repo:o/r*` is OrgWide (it admits `o/r-other`), the broadest risk, not AdmitsPullRequest.
+/// * A branch, tag or environment name open from its first character through a `*`
+///   (`refs/heads/*`, `refs/heads/*-deploy`) is AnyRef; a name with a literal prefix or with
+///   only `?` (`main*`, `mai?`, `?ain`) is RefPrefix.
+/// * A customized value that pins the repository but names no branch, tag, environment, workflow
+///   or event (`repo:o/r` under a `repo`-only template) admits every run: AdmitsPullRequest.
+/// * GitHub renders the `context` template element without a key, so `context:…` values match
+///   nothing. `EqualsIgnoreCase` of a branch is not reported (`refs/heads/MAIN` is another branch
+///   but not a broader class).
 pub fn analyze_sub_value(value: &str, kind: MatchKind) -> Vec<SubjectFinding> {
     let like = kind == MatchKind::Like;
     if !like && has_wildcard(value) {
@@ -681,6 +696,39 @@ mod tests {
             Like,
             &[AnyOwner, ImmutableIdWildcard],
             Some("repo:attacker@99999999/app@88888888:ref:refs/heads/main"),
+        ),
+        // ---- reusable workflows: `job_workflow_ref` names the called workflow, not the caller
+        (
+            "job_workflow_ref:octo-org/ci/.github/workflows/deploy.yml@refs/heads/main",
+            Equals,
+            &[],
+            None,
+        ),
+        // Any version of a pinned workflow file: still that workflow (its repository's writers
+        // choose the refs).
+        (
+            "job_workflow_ref:octo-org/ci/.github/workflows/deploy.yml@*",
+            Like,
+            &[],
+            None,
+        ),
+        (
+            "repo:*:job_workflow_ref:octo-org/ci/.github/workflows/deploy.yml@refs/heads/main",
+            Like,
+            &[AnyOwner],
+            Some("repo:attacker/app:job_workflow_ref:octo-org/ci/.github/workflows/deploy.yml@refs/heads/main"),
+        ),
+        (
+            "repo:octo-org/*:job_workflow_ref:octo-org/ci/.github/workflows/deploy.yml@refs/heads/main",
+            Like,
+            &[OrgWide],
+            Some("repo:octo-org/any-repo:job_workflow_ref:octo-org/ci/.github/workflows/deploy.yml@refs/heads/main"),
+        ),
+        (
+            "job_workflow_ref:octo-org/*",
+            Like,
+            &[OrgWide],
+            Some("job_workflow_ref:octo-org/any-repo/.github/workflows/deploy.yml@refs/heads/main"),
         ),
         // ---- a value that no default-format subject matches is read as a customized template
         // of the pinned repository: any branch, whatever the other claims say.

@@ -23,8 +23,21 @@
 //! wildcard before the owner can stand for a whole other repository plus claims of the attacker's
 //! choosing (e.g. a workflow name, which is free text), so `repo:*@123/r@456:ref:refs/heads/main`
 //! is matched by `repo:attacker/app:workflow:x@123/r@456:ref:refs/heads/main`.
+//!
+//! Modelling decisions:
+//! * Owner identity is the owner name, or the owner ID where the value spells one: a path pins
+//!   the owner when one of its owner fields (name or ID, in `repo:`, `repository_owner`,
+//!   `repository`, `repository_owner_id`, `repository_id`, `workflow_ref`) is wholly literal. The
+//!   owner and repository of a `job_workflow_ref` are the *called* workflow's: they pin only when
+//!   the value names no caller at all (GitHub's "require a reusable workflow" template).
+//! * Inside a pinned repository the value is read in the format it is written in: a `*` inside a
+//!   claim value stands for that value only, while a `*` where a claim starts (`repo:o/r:*`) may
+//!   stand for whole claims. (The search for those risks is told so by its target.)
+//! * Run-level rules: one `repo:` claim, one branch or tag, one environment, one pull request
+//!   context; a pull request run has no branch, tag or environment context.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::claims::{is_property_char, KeyKind, TEMPLATE_KEYS};
@@ -131,7 +144,9 @@ enum G {
     ClRepoName(bool),
     WfOwner(bool),
     WfRepo(bool),
-    WfRest(bool),
+    WfPath(bool),
+    /// After the `@` of a workflow reference: the ref.
+    WfRef(bool),
     Digits {
         owner: bool,
         ne: bool,
@@ -153,7 +168,7 @@ fn field_of(g: G) -> Option<Role> {
         G::Name(NameKind::Branch, _) => Role::Branch,
         G::Name(NameKind::Tag, _) => Role::Tag,
         G::Name(NameKind::Env, _) => Role::Env,
-        G::WfRest(_) | G::Free => Role::Other,
+        G::WfPath(_) | G::WfRef(_) | G::Free => Role::Other,
         G::Key(_) | G::PropName(_) | G::RefKw { .. } | G::PullNum(_) | G::PullTail(_) => {
             return None
         }
@@ -173,6 +188,9 @@ struct Node {
     default_context: bool,
     /// On the path of a key in [`REPRESENTATIVE_KEYS`].
     representative: bool,
+    /// The rest of every representative key through this node, with its `:` (none after
+    /// `pull_request`), most preferred first: what a `*` here may write in one go.
+    completions: Vec<String>,
 }
 
 /// One key of every kind (two of the free ones: restricting or not). A `*` that writes a key of
@@ -210,6 +228,7 @@ impl Trie {
                 default_first: true,
                 default_context: true,
                 representative: true,
+                completions: Vec::new(),
             }],
         };
         let ordered = preferred
@@ -234,6 +253,7 @@ impl Trie {
                             default_first: false,
                             default_context: false,
                             representative: false,
+                            completions: Vec::new(),
                         });
                         let n = trie.nodes.len() - 1;
                         trie.nodes[node].children.push((c, n as u16));
@@ -246,6 +266,20 @@ impl Trie {
                 trie.nodes[node].representative |= representative;
             }
             trie.nodes[node].kind = Some(kind);
+        }
+        for &key in trie
+            .order
+            .iter()
+            .filter(|k| REPRESENTATIVE_KEYS.contains(k))
+        {
+            let colon = if key == "pull_request" { "" } else { ":" };
+            for node in trie.nodes.iter_mut() {
+                if let Some(rest) = key.strip_prefix(node.prefix.as_str()) {
+                    if !rest.is_empty() {
+                        node.completions.push(format!("{rest}{colon}"));
+                    }
+                }
+            }
         }
         trie
     }
@@ -305,25 +339,62 @@ const F_LAST_SLASH: u8 = 64;
 const C_KEY_LIT: u8 = 1;
 const C_VAL_LIT: u8 = 2;
 const C_RESTRICTING: u8 = 4;
+/// The claim is a `job_workflow_ref`: its owner and repository are the reusable workflow's.
+const C_CALLEE: u8 = 8;
 
 // Bits of the whole path so far.
-pub(crate) const OWN_SEEN: u16 = 1;
-pub(crate) const OWN_PIN: u16 = 1 << 1;
-pub(crate) const REPO_SEEN: u16 = 1 << 2;
-pub(crate) const REPO_PIN: u16 = 1 << 3;
-pub(crate) const PR: u16 = 1 << 4;
-pub(crate) const GITREF: u16 = 1 << 5;
-pub(crate) const ENV: u16 = 1 << 6;
-pub(crate) const NAME_PIN: u16 = 1 << 7;
-pub(crate) const NAME_ANY: u16 = 1 << 8;
+pub(crate) const OWN_SEEN: Flags = 1;
+pub(crate) const OWN_PIN: Flags = 1 << 1;
+pub(crate) const REPO_SEEN: Flags = 1 << 2;
+pub(crate) const REPO_PIN: Flags = 1 << 3;
+pub(crate) const PR: Flags = 1 << 4;
+pub(crate) const GITREF: Flags = 1 << 5;
+pub(crate) const ENV: Flags = 1 << 6;
+pub(crate) const NAME_PIN: Flags = 1 << 7;
+pub(crate) const NAME_ANY: Flags = 1 << 8;
 /// A name with a loose character that is not open from its start (`main*`, `mai?`, `?ain`).
-pub(crate) const NAME_PARTIAL: u16 = 1 << 9;
-pub(crate) const RESTRICT: u16 = 1 << 10;
-pub(crate) const IDWILD: u16 = 1 << 11;
+pub(crate) const NAME_PARTIAL: Flags = 1 << 9;
+pub(crate) const RESTRICT: Flags = 1 << 10;
+pub(crate) const IDWILD: Flags = 1 << 11;
 /// A loose owner field that the value itself puts in owner position: in the first claim, or
 /// after a literal key.
-pub(crate) const IDENT_QLOOSE: u16 = 1 << 12;
-const SEG: u16 = 1 << 13;
+pub(crate) const IDENT_QLOOSE: Flags = 1 << 12;
+const SEG: Flags = 1 << 13;
+// The same for the reusable workflow a `job_workflow_ref` names: its owner and repository are not
+// the caller's. They pin only when the value names no caller identity at all (GitHub's
+// "require a reusable workflow" template); see `Effective`.
+const JWR_SEEN: Flags = 1 << 14;
+const JWR_OWN_PIN: Flags = 1 << 15;
+const JWR_REPO_PIN: Flags = 1 << 16;
+const JWR_QLOOSE: Flags = 1 << 17;
+
+/// The path flags.
+pub(crate) type Flags = u32;
+
+/// Owner and repository as a target sees them: the caller's claims when there are any, else
+/// the reusable workflow's.
+struct Effective {
+    own_seen: bool,
+    own_pin: bool,
+    qloose: bool,
+    repo_seen: bool,
+    repo_pin: bool,
+}
+
+impl Effective {
+    fn of(f: Flags) -> Self {
+        let has = |b: Flags| f & b != 0;
+        let caller_owner = has(OWN_SEEN);
+        let caller_repo = has(REPO_SEEN);
+        Effective {
+            own_seen: caller_owner || has(JWR_SEEN),
+            own_pin: has(OWN_PIN) || (!caller_owner && has(JWR_OWN_PIN)),
+            qloose: has(IDENT_QLOOSE) || (!caller_owner && has(JWR_QLOOSE)),
+            repo_seen: caller_repo || has(JWR_SEEN),
+            repo_pin: has(REPO_PIN) || (!caller_repo && has(JWR_REPO_PIN)),
+        }
+    }
+}
 
 /// What a search looks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -342,27 +413,30 @@ pub(crate) enum Target {
 impl Target {
     /// The path flags the target looks at; the others are dropped so that the search does not
     /// tell apart states that differ only in them. The run-level bits always stay.
-    fn relevant(self) -> u16 {
-        const RUN: u16 = PR | GITREF | ENV | SEG;
+    fn relevant(self) -> Flags {
+        const RUN: Flags = PR | GITREF | ENV | SEG;
+        const IDENTITY: Flags =
+            OWN_SEEN | OWN_PIN | REPO_SEEN | REPO_PIN | JWR_SEEN | JWR_OWN_PIN | JWR_REPO_PIN;
         RUN | match self {
             Target::AnyOwner | Target::WithoutOwner | Target::OrgWide => {
-                OWN_SEEN | OWN_PIN | REPO_SEEN | REPO_PIN | IDENT_QLOOSE
+                IDENTITY | IDENT_QLOOSE | JWR_QLOOSE
             }
             Target::AdmitsPullRequest | Target::AnyRef | Target::RefPrefix => {
-                OWN_PIN | REPO_PIN | NAME_PIN | NAME_ANY | NAME_PARTIAL | RESTRICT
+                IDENTITY | NAME_PIN | NAME_ANY | NAME_PARTIAL | RESTRICT
             }
             Target::IdWildcard => IDWILD,
             Target::Any => 0,
         }
     }
 
-    fn accepts(self, f: u16) -> bool {
-        let has = |b: u16| f & b != 0;
-        let pinned = has(OWN_PIN) && has(REPO_PIN);
+    fn accepts(self, f: Flags) -> bool {
+        let has = |b: Flags| f & b != 0;
+        let e = Effective::of(f);
+        let pinned = e.own_pin && e.repo_pin;
         match self {
-            Target::AnyOwner => has(OWN_SEEN) && !has(OWN_PIN) && has(IDENT_QLOOSE),
-            Target::WithoutOwner => !has(OWN_SEEN | REPO_SEEN),
-            Target::OrgWide => has(OWN_PIN) && !has(REPO_PIN),
+            Target::AnyOwner => e.own_seen && !e.own_pin && e.qloose,
+            Target::WithoutOwner => !e.own_seen && !e.repo_seen,
+            Target::OrgWide => e.own_pin && !e.repo_pin,
             Target::AdmitsPullRequest => pinned && (has(PR) || !has(GITREF | ENV | RESTRICT | PR)),
             // Every name open: nothing narrows the run down.
             Target::AnyRef => pinned && !has(PR | NAME_PIN | NAME_PARTIAL) && has(NAME_ANY),
@@ -373,10 +447,10 @@ impl Target {
     }
 
     /// Flags that rule the target out for good (flags only grow along a path).
-    fn dead(self, f: u16) -> bool {
+    fn dead(self, f: Flags) -> bool {
         let dead_bits = match self {
             Target::AnyOwner => OWN_PIN,
-            Target::WithoutOwner => OWN_SEEN | REPO_SEEN,
+            Target::WithoutOwner => OWN_SEEN | REPO_SEEN | JWR_SEEN,
             Target::OrgWide => REPO_PIN,
             Target::AdmitsPullRequest => GITREF | ENV,
             Target::AnyRef => PR | NAME_PIN | NAME_PARTIAL,
@@ -412,7 +486,10 @@ struct St {
     stage: u8,
     field: u8,
     claim: u8,
-    flags: u16,
+    flags: Flags,
+    /// The current token was reached at the start of a claim (so, if it is a `*`, it may write
+    /// whole claims even inside a pinned repository).
+    at_claim_start: bool,
 }
 
 struct Edge {
@@ -467,11 +544,12 @@ impl<'a> Search<'a> {
             field: 0,
             claim: C_KEY_LIT | C_VAL_LIT,
             flags: 0,
+            at_claim_start: true,
         };
         if self.toks.len() >= u16::MAX as usize {
             return None;
         }
-        let mut visited: HashSet<St> = HashSet::new();
+        let mut visited: HashSet<St, BuildHasherDefault<StateHasher>> = HashSet::default();
         visited.insert(start);
         let mut path: Vec<PChar> = Vec::new();
         let mut stack = vec![Frame {
@@ -557,7 +635,11 @@ impl<'a> Search<'a> {
                 out.extend(self.macro_edges(st));
                 out.push(Edge {
                     chars: Vec::new(),
-                    next: St { i: st.i + 1, ..st },
+                    next: St {
+                        i: st.i + 1,
+                        at_claim_start: st.g == G::Key(0),
+                        ..st
+                    },
                 });
                 let (structural, rep) = self.candidates(st.g, true);
                 for c in structural.into_iter().chain(rep) {
@@ -569,23 +651,40 @@ impl<'a> Search<'a> {
     }
 
     fn push_char(&self, out: &mut Vec<Edge>, st: St, c: char, loose: bool, star: bool, i: usize) {
-        if let Some((next, role)) = self.advance(st, c, loose, star) {
-            if self.hopeless(next, i) {
-                return;
-            }
-            out.push(Edge {
-                chars: vec![PChar {
-                    c,
-                    role,
-                    loose,
-                    star,
-                }],
-                next: St {
-                    i: i as u16,
-                    ..next
-                },
-            });
+        let Some((next, role)) = self.advance(st, c, loose, star) else {
+            return;
+        };
+        // Inside a pinned repository, whose template the value spells out, a `*` in a claim
+        // value stands for that value only (`…@refs/heads/*` is not "and any claims after").
+        if star
+            && role == Role::ClaimSep
+            && self.mode == Mode::Custom
+            && self.target.in_repository()
+            && !st.at_claim_start
+        {
+            return;
         }
+        if self.hopeless(next, i) {
+            return;
+        }
+        let at_claim_start = if i == st.i as usize {
+            st.at_claim_start
+        } else {
+            next.g == G::Key(0)
+        };
+        out.push(Edge {
+            chars: vec![PChar {
+                c,
+                role,
+                loose,
+                star,
+            }],
+            next: St {
+                i: i as u16,
+                at_claim_start,
+                ..next
+            },
+        });
     }
 
     /// Realistic fillers for a `*`, tried before single characters: in a field a word
@@ -594,17 +693,8 @@ impl<'a> Search<'a> {
     fn macro_edges(&self, st: St) -> Vec<Edge> {
         let mut out = Vec::new();
         if let G::Key(n) = st.g {
-            let node = &self.trie.nodes[n as usize];
-            for key in &self.trie.order {
-                let Some(rest) = key.strip_prefix(node.prefix.as_str()) else {
-                    continue;
-                };
-                if rest.is_empty() || !REPRESENTATIVE_KEYS.contains(key) {
-                    continue;
-                }
-                let colon = if *key == "pull_request" { "" } else { ":" };
-                let word = format!("{rest}{colon}");
-                out.extend(self.emit(st, &word, |r| matches!(r, Role::Key | Role::KeySep)));
+            for word in &self.trie.nodes[n as usize].completions {
+                out.extend(self.emit(st, word, |r| matches!(r, Role::Key | Role::KeySep)));
             }
             return out;
         }
@@ -679,7 +769,8 @@ impl<'a> Search<'a> {
             Role::Branch => name("attacker-branch", "main"),
             Role::Tag => name("attacker-tag", "v1.0.0"),
             Role::Env => name("attacker-env", "production"),
-            Role::Other if !ne => Some(if st.g == G::WfRest(false) {
+            Role::Other if st.g == G::WfRef(false) => Some("refs/heads/main"),
+            Role::Other if !ne => Some(if st.g == G::WfPath(false) {
                 ".github/workflows/deploy.yml@refs/heads/main"
             } else {
                 "attacker"
@@ -769,11 +860,17 @@ impl<'a> Search<'a> {
                 }
                 Some('x')
             }
+            G::WfPath(ne) => {
+                if ne {
+                    s.push('@');
+                }
+                Some('x')
+            }
             G::SegRepoClassic(ne)
             | G::Name(_, ne)
             | G::ClOwner(ne)
             | G::ClRepoName(ne)
-            | G::WfRest(ne) => {
+            | G::WfRef(ne) => {
                 if ne {
                     s.push(':');
                 }
@@ -801,7 +898,7 @@ impl<'a> Search<'a> {
             | G::Name(_, ne)
             | G::ClOwner(ne)
             | G::ClRepoName(ne)
-            | G::WfRest(ne) => ne,
+            | G::WfRef(ne) => ne,
             G::Digits { ne, .. } => ne,
             G::PullTail(p) => p as usize == PULL_TAIL.len(),
             G::Free => true,
@@ -937,10 +1034,14 @@ impl<'a> Search<'a> {
                 c => ne(is_owner_char(c), G::WfOwner(true), Role::OwnerName),
             },
             G::WfRepo(ok) => match c {
-                '/' => ne(ok, G::WfRest(false), Role::Sep),
+                '/' => ne(ok, G::WfPath(false), Role::Sep),
                 c => ne(is_repo_char(c), G::WfRepo(true), Role::RepoName),
             },
-            G::WfRest(_) => ne(c != ':', G::WfRest(true), Role::Other),
+            G::WfPath(ok) => match c {
+                '@' => ne(ok, G::WfRef(false), Role::Other),
+                c => ne(c != ':', G::WfPath(true), Role::Other),
+            },
+            G::WfRef(_) => ne(c != ':', G::WfRef(true), Role::Other),
             G::Digits { owner, .. } => {
                 let role = if owner {
                     Role::ClaimOwnerId
@@ -969,9 +1070,13 @@ impl<'a> Search<'a> {
             Role::KeySep => {
                 // A loose `:` after a literal key leaves the key literal: the value named it.
                 if let G::Key(n) = st.g {
-                    let taken = match self.trie.nodes[n as usize].kind {
+                    let node = &self.trie.nodes[n as usize];
+                    let taken = match node.kind {
                         Some(KeyKind::Restricting | KeyKind::WorkflowRef) => {
                             s.claim |= C_RESTRICTING;
+                            if node.prefix == "job_workflow_ref" {
+                                s.claim |= C_CALLEE;
+                            }
                             0
                         }
                         // One repository, one ref, one environment per run.
@@ -1004,7 +1109,10 @@ impl<'a> Search<'a> {
                 }
             }
             _ => {
-                if loose {
+                // A pinned reusable workflow file at any of its refs still restricts the role
+                // to that workflow: the ref of a `job_workflow_ref` does not count.
+                let callee_ref = st.claim & C_CALLEE != 0 && matches!(g, G::WfRef(_));
+                if loose && !callee_ref {
                     s.claim &= !C_VAL_LIT;
                 }
                 let mut fb = st.field;
@@ -1036,7 +1144,7 @@ impl<'a> Search<'a> {
     }
 
     /// Sums up the field that ends at `g`.
-    fn fold_field(&self, g: G, field: u8, claim: u8, stage: u8, flags: u16) -> Option<u16> {
+    fn fold_field(&self, g: G, field: u8, claim: u8, stage: u8, flags: Flags) -> Option<Flags> {
         let Some(role) = field_of(g) else {
             return Some(flags);
         };
@@ -1047,6 +1155,21 @@ impl<'a> Search<'a> {
         let loose = field & F_LOOSE != 0;
         let qualified = claim & C_KEY_LIT != 0 || stage == 0;
         let id_wild = loose && field & F_SEP_LIT != 0;
+        if claim & C_CALLEE != 0 {
+            match role {
+                Role::OwnerName => {
+                    f |= JWR_SEEN;
+                    if !loose {
+                        f |= JWR_OWN_PIN;
+                    } else if qualified {
+                        f |= JWR_QLOOSE;
+                    }
+                }
+                Role::RepoName if !loose => f |= JWR_REPO_PIN,
+                _ => {}
+            }
+            return consistent(f);
+        }
         match role {
             Role::OwnerName | Role::SegOwnerId | Role::ClaimOwnerId => {
                 f |= OWN_SEEN;
@@ -1096,7 +1219,7 @@ impl<'a> Search<'a> {
     }
 
     /// Sums up the claim that ends at `g`.
-    fn fold_claim(&self, g: G, claim: u8, flags: u16) -> Option<u16> {
+    fn fold_claim(&self, g: G, claim: u8, flags: Flags) -> Option<Flags> {
         let mut f = flags;
         let pull_request = match g {
             G::Key(n) => self.trie.nodes[n as usize].kind == Some(KeyKind::PullRequest),
@@ -1129,7 +1252,7 @@ impl<'a> Search<'a> {
         }
         let literal_field = st.field & F_NE != 0 && st.field & F_LOOSE == 0;
         let field = field_of(st.g);
-        let may_pin_owner = st.flags & OWN_PIN != 0
+        let may_pin_owner = st.flags & (OWN_PIN | JWR_OWN_PIN) != 0
             || (literal_field
                 && matches!(
                     field,
@@ -1137,7 +1260,7 @@ impl<'a> Search<'a> {
                         Role::OwnerName | Role::SegOwnerId | Role::ClaimOwnerId | Role::ClaimRepoId
                     )
                 ));
-        let may_pin_repo = st.flags & REPO_PIN != 0
+        let may_pin_repo = st.flags & (REPO_PIN | JWR_REPO_PIN) != 0
             || (literal_field
                 && matches!(
                     field,
@@ -1164,6 +1287,43 @@ impl<'a> Search<'a> {
 }
 
 /// Run-level rules: a pull request run has no branch, tag or environment context.
-fn consistent(f: u16) -> Option<u16> {
+fn consistent(f: Flags) -> Option<Flags> {
     (f & PR == 0 || f & (GITREF | ENV) == 0).then_some(f)
+}
+
+/// A multiply-rotate hasher (the one rustc uses, "FxHash"): the visited set hashes small plain
+/// states millions of times, and SipHash's flood resistance buys nothing here.
+#[derive(Default)]
+struct StateHasher(u64);
+
+impl Hasher for StateHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }

@@ -147,7 +147,9 @@ fn parse_claim(key: &str, value: &str) -> Option<Claim> {
         KeyKind::WorkflowRef => {
             let mut parts = value.splitn(3, '/');
             let (owner, name, rest) = (parts.next()?, parts.next()?, parts.next()?);
-            (is_owner(owner) && is_repo_name(name) && !rest.is_empty()).then(other)
+            let (path, git_ref) = rest.split_once('@')?;
+            (is_owner(owner) && is_repo_name(name) && !path.is_empty() && !git_ref.is_empty())
+                .then(other)
         }
         KeyKind::Restricting | KeyKind::Free | KeyKind::PropertyPrefix => Some(other()),
     }
@@ -481,6 +483,8 @@ mod tests {
             "repository_owner:o/r",
             "repository_id:12a",
             "job_workflow_ref:o/r",
+            "job_workflow_ref:o/r/.github/workflows/d.yml",
+            "job_workflow_ref:o/r/@refs/heads/main",
         ] {
             assert_eq!(parse_subject(bad), None, "{bad}");
         }
