@@ -730,6 +730,26 @@ mod tests {
             &[OrgWide],
             Some("job_workflow_ref:octo-org/any-repo/.github/workflows/deploy.yml@refs/heads/main"),
         ),
+        // `workflow_ref` carries the run's own ref.
+        (
+            "repo:o/r:workflow_ref:o/r/.github/workflows/d.yml@refs/heads/*",
+            Like,
+            &[AnyRef],
+            Some("repo:o/r:workflow_ref:o/r/.github/workflows/d.yml@refs/heads/attacker-branch"),
+        ),
+        (
+            "repo:o/r:workflow_ref:o/r/.github/workflows/d.yml@*",
+            Like,
+            &[AdmitsPullRequest],
+            Some("repo:o/r:workflow_ref:o/r/.github/workflows/d.yml@refs/pull/1/merge"),
+        ),
+        // Git's rules: a branch name does not end with `/`.
+        (
+            "repo:o/r:ref:refs/heads/*/*",
+            Like,
+            &[AnyRef],
+            Some("repo:o/r:ref:refs/heads/attacker-branch/x"),
+        ),
         // ---- a value that no default-format subject matches is read as a customized template
         // of the pinned repository: any branch, whatever the other claims say.
         ("repo:o/r:ref:refs/heads/*:*", Like, &[AnyRef], None),

@@ -142,9 +142,12 @@ enum G {
     ClOwner(bool),
     ClRepoOwner(bool),
     ClRepoName(bool),
-    WfOwner(bool),
-    WfRepo(bool),
-    WfPath(bool),
+    /// `OWNER/REPO/PATH@REF` of a workflow reference; the second `bool` is true for a
+    /// `job_workflow_ref` (the called workflow, whose `@REF` is free text: a branch, a tag or a
+    /// SHA), false for a `workflow_ref` (the run's own workflow, whose `@REF` is the run's ref).
+    WfOwner(bool, bool),
+    WfRepo(bool, bool),
+    WfPath(bool, bool),
     /// After the `@` of a workflow reference: the ref.
     WfRef(bool),
     Digits {
@@ -159,16 +162,18 @@ const PULL_TAIL: &str = "/merge";
 
 fn field_of(g: G) -> Option<Role> {
     Some(match g {
-        G::SegOwner(_) | G::ClOwner(_) | G::ClRepoOwner(_) | G::WfOwner(_) => Role::OwnerName,
+        G::SegOwner(_) | G::ClOwner(_) | G::ClRepoOwner(_) | G::WfOwner(..) => Role::OwnerName,
         G::SegOwnerId(_) => Role::SegOwnerId,
         G::SegRepoId(_) => Role::SegRepoId,
-        G::SegRepoImm(_) | G::SegRepoClassic(_) | G::ClRepoName(_) | G::WfRepo(_) => Role::RepoName,
+        G::SegRepoImm(_) | G::SegRepoClassic(_) | G::ClRepoName(_) | G::WfRepo(..) => {
+            Role::RepoName
+        }
         G::Digits { owner: true, .. } => Role::ClaimOwnerId,
         G::Digits { owner: false, .. } => Role::ClaimRepoId,
         G::Name(NameKind::Branch, _) => Role::Branch,
         G::Name(NameKind::Tag, _) => Role::Tag,
         G::Name(NameKind::Env, _) => Role::Env,
-        G::WfPath(_) | G::WfRef(_) | G::Free => Role::Other,
+        G::WfPath(..) | G::WfRef(_) | G::Free => Role::Other,
         G::Key(_) | G::PropName(_) | G::RefKw { .. } | G::PullNum(_) | G::PullTail(_) => {
             return None
         }
@@ -770,7 +775,7 @@ impl<'a> Search<'a> {
             Role::Tag => name("attacker-tag", "v1.0.0"),
             Role::Env => name("attacker-env", "production"),
             Role::Other if st.g == G::WfRef(false) => Some("refs/heads/main"),
-            Role::Other if !ne => Some(if st.g == G::WfPath(false) {
+            Role::Other if !ne => Some(if matches!(st.g, G::WfPath(false, _)) {
                 ".github/workflows/deploy.yml@refs/heads/main"
             } else {
                 "attacker"
@@ -854,13 +859,13 @@ impl<'a> Search<'a> {
                 }
                 None
             }
-            G::ClRepoOwner(ne) | G::WfOwner(ne) | G::WfRepo(ne) => {
+            G::ClRepoOwner(ne) | G::WfOwner(ne, _) | G::WfRepo(ne, _) => {
                 if ne {
                     s.push('/');
                 }
                 Some('x')
             }
-            G::WfPath(ne) => {
+            G::WfPath(ne, _) => {
                 if ne {
                     s.push('@');
                 }
@@ -935,7 +940,9 @@ impl<'a> Search<'a> {
                             owner: false,
                             ne: false,
                         },
-                        KeyKind::WorkflowRef => G::WfOwner(false),
+                        KeyKind::WorkflowRef => {
+                            G::WfOwner(false, node.prefix == "job_workflow_ref")
+                        }
                         KeyKind::Restricting | KeyKind::Free => G::Free,
                         KeyKind::PullRequest | KeyKind::PropertyPrefix => return None,
                     };
@@ -1029,17 +1036,29 @@ impl<'a> Search<'a> {
                 c => ne(is_owner_char(c), G::ClRepoOwner(true), Role::OwnerName),
             },
             G::ClRepoName(_) => ne(is_repo_char(c), G::ClRepoName(true), Role::RepoName),
-            G::WfOwner(ok) => match c {
-                '/' => ne(ok, G::WfRepo(false), Role::Sep),
-                c => ne(is_owner_char(c), G::WfOwner(true), Role::OwnerName),
+            G::WfOwner(ok, callee) => match c {
+                '/' => ne(ok, G::WfRepo(false, callee), Role::Sep),
+                c => ne(is_owner_char(c), G::WfOwner(true, callee), Role::OwnerName),
             },
-            G::WfRepo(ok) => match c {
-                '/' => ne(ok, G::WfPath(false), Role::Sep),
-                c => ne(is_repo_char(c), G::WfRepo(true), Role::RepoName),
+            G::WfRepo(ok, callee) => match c {
+                '/' => ne(ok, G::WfPath(false, callee), Role::Sep),
+                c => ne(is_repo_char(c), G::WfRepo(true, callee), Role::RepoName),
             },
-            G::WfPath(ok) => match c {
+            G::WfPath(ok, true) => match c {
                 '@' => ne(ok, G::WfRef(false), Role::Other),
-                c => ne(c != ':', G::WfPath(true), Role::Other),
+                c => ne(c != ':', G::WfPath(true, true), Role::Other),
+            },
+            // The run's own workflow: its ref is the run's ref, read like a `ref` claim.
+            G::WfPath(ok, false) => match c {
+                '@' => ne(
+                    ok,
+                    G::RefKw {
+                        pos: 0,
+                        which: 0b111,
+                    },
+                    Role::Sep,
+                ),
+                c => ne(c != ':', G::WfPath(true, false), Role::Other),
             },
             G::WfRef(_) => ne(c != ':', G::WfRef(true), Role::Other),
             G::Digits { owner, .. } => {

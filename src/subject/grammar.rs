@@ -125,16 +125,10 @@ fn parse_claim(key: &str, value: &str) -> Option<Claim> {
     };
     match kind {
         KeyKind::Repo => parse_repo_segment(value).map(Claim::Repo),
-        KeyKind::Ref => {
-            if let Some(name) = value.strip_prefix("refs/heads/") {
-                is_ref_name(name).then(|| Claim::Context(Context::Branch(name.to_string())))
-            } else if let Some(name) = value.strip_prefix("refs/tags/") {
-                is_ref_name(name).then(|| Claim::Context(Context::Tag(name.to_string())))
-            } else {
-                let number = value.strip_prefix("refs/pull/")?.strip_suffix("/merge")?;
-                is_digits(number).then(other)
-            }
-        }
+        KeyKind::Ref => match run_ref(value)? {
+            Some(context) => Some(Claim::Context(context)),
+            None => Some(other()),
+        },
         KeyKind::Environment => (!value.is_empty() && value.chars().all(is_env_char))
             .then(|| Claim::Context(Context::Environment(value.to_string()))),
         KeyKind::PullRequest => None,
@@ -148,10 +142,28 @@ fn parse_claim(key: &str, value: &str) -> Option<Claim> {
             let mut parts = value.splitn(3, '/');
             let (owner, name, rest) = (parts.next()?, parts.next()?, parts.next()?);
             let (path, git_ref) = rest.split_once('@')?;
-            (is_owner(owner) && is_repo_name(name) && !path.is_empty() && !git_ref.is_empty())
-                .then(other)
+            // The run's own workflow is at the run's ref; a called one at whatever `uses:` names.
+            let ref_ok = if key == "workflow_ref" {
+                run_ref(git_ref).is_some()
+            } else {
+                !git_ref.is_empty()
+            };
+            (is_owner(owner) && is_repo_name(name) && !path.is_empty() && ref_ok).then(other)
         }
         KeyKind::Restricting | KeyKind::Free | KeyKind::PropertyPrefix => Some(other()),
+    }
+}
+
+/// A run's `GITHUB_REF`: `Some(Some(branch or tag))`, `Some(None)` for a pull request's
+/// `refs/pull/N/merge`, `None` for anything else.
+fn run_ref(value: &str) -> Option<Option<Context>> {
+    if let Some(name) = value.strip_prefix("refs/heads/") {
+        is_ref_name(name).then(|| Some(Context::Branch(name.to_string())))
+    } else if let Some(name) = value.strip_prefix("refs/tags/") {
+        is_ref_name(name).then(|| Some(Context::Tag(name.to_string())))
+    } else {
+        let number = value.strip_prefix("refs/pull/")?.strip_suffix("/merge")?;
+        is_digits(number).then_some(None)
     }
 }
 
@@ -187,6 +199,7 @@ fn check_consistency(claims: &[Claim]) -> Option<()> {
     let mut repo_ids: Vec<&str> = Vec::new();
     let mut contexts: Vec<&Context> = Vec::new();
     let mut pull_ref = false;
+    let mut run_refs: Vec<Context> = Vec::new();
     let mut repo_claims = 0;
     let mut keys: Vec<&str> = Vec::new();
     for claim in claims {
@@ -211,6 +224,13 @@ fn check_consistency(claims: &[Claim]) -> Option<()> {
                         let mut parts = value.splitn(3, '/');
                         owners.extend(parts.next());
                         names.extend(parts.next());
+                        if key == "workflow_ref" {
+                            let run = value.rsplit_once('@').and_then(|(_, r)| run_ref(r));
+                            match run {
+                                Some(Some(context)) => run_refs.push(context),
+                                _ => pull_ref = true,
+                            }
+                        }
                     }
                     "repository_owner_id" => owner_ids.push(value),
                     "repository_id" => repo_ids.push(value),
@@ -228,6 +248,8 @@ fn check_consistency(claims: &[Claim]) -> Option<()> {
     let pull = contexts.contains(&&Context::PullRequest) || pull_ref;
     let mut refs = contexts
         .iter()
+        .copied()
+        .chain(run_refs.iter())
         .filter(|c| matches!(c, Context::Branch(_) | Context::Tag(_)));
     let first_ref = refs.next();
     if refs.any(|r| Some(r) != first_ref) {
@@ -379,8 +401,16 @@ fn is_repo_name(s: &str) -> bool {
     !s.is_empty() && s.chars().all(is_repo_char)
 }
 
+/// A branch or tag name as `git check-ref-format --branch` accepts it.
 fn is_ref_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(is_ref_name_char)
+    !s.is_empty()
+        && s.chars().all(is_ref_name_char)
+        && s != "@"
+        && !s.contains("..")
+        && !s.contains("@{")
+        && !s.ends_with('.')
+        && s.split('/')
+            .all(|part| !part.is_empty() && !part.starts_with('.') && !part.ends_with(".lock"))
 }
 
 fn is_digits(s: &str) -> bool {
@@ -446,6 +476,9 @@ mod tests {
             "repo:o/r",
             "repo:o/r:pull_request:ref:refs/pull/7/merge",
             "repo:o/r:ref:refs/heads/main:ref:refs/heads/main",
+            "repo:o/r:ref:refs/heads/main:workflow_ref:o/r/.github/workflows/d.yml@refs/heads/main",
+            "repo:o/r:pull_request:workflow_ref:o/r/.github/workflows/d.yml@refs/pull/3/merge",
+            "repo:o/r:job_workflow_ref:o/ci/.github/workflows/d.yml@0123abc",
             "head_ref:",
         ] {
             assert!(
@@ -467,6 +500,14 @@ mod tests {
             "repo:o/r:ref:main",
             "repo:o/r:ref:refs/heads/",
             "repo:o/r:ref:refs/heads/a*b",
+            "repo:o/r:ref:refs/heads/a/",
+            "repo:o/r:ref:refs/heads/a//b",
+            "repo:o/r:ref:refs/heads/a..b",
+            "repo:o/r:ref:refs/heads/.hidden",
+            "repo:o/r:ref:refs/tags/v1.lock",
+            "repo:o/r:workflow_ref:o/r/.github/workflows/d.yml@main",
+            "repo:o/r:pull_request:workflow_ref:o/r/.github/workflows/d.yml@refs/heads/main",
+            "repo:o/r:ref:refs/heads/a:workflow_ref:o/r/.github/workflows/d.yml@refs/heads/b",
             "repo:o@1/r:ref:refs/heads/main",
             "repo:o@x/r@2:pull_request",
             "repo:o.x/r:pull_request",
