@@ -1,70 +1,18 @@
 //! GitHub OIDC subject grammar and pattern analysis.
+//!
+//! * [`parse_subject`] reads a concrete `sub` claim ([`Subject`]: classic, immutable or
+//!   customized) and refuses what GitHub cannot emit.
+//! * [`analyze_sub_value`] says what one value of a positive `sub` condition admits beyond one
+//!   repository and one exact context ([`SubjectRisk`]), each finding with a witness subject.
+//! * [`known_claim_keys`] lists the claims of GitHub's Actions OIDC token.
+//!
+//! Pure logic, no I/O.
 
-/// Claim names in GitHub's Actions OIDC token (placeholder list until the analysis lands).
-pub fn known_claim_keys() -> &'static [&'static str] {
-    &[
-        "sub",
-        "aud",
-        "iss",
-        "ref",
-        "ref_type",
-        "ref_protected",
-        "sha",
-        "repository",
-        "repository_id",
-        "repository_owner",
-        "repository_owner_id",
-        "repository_visibility",
-        "run_id",
-        "run_number",
-        "run_attempt",
-        "runner_environment",
-        "actor",
-        "actor_id",
-        "workflow",
-        "workflow_ref",
-        "workflow_sha",
-        "head_ref",
-        "base_ref",
-        "event_name",
-        "environment",
-        "environment_node_id",
-        "job_workflow_ref",
-        "job_workflow_sha",
-        "enterprise",
-        "enterprise_id",
-        "jti",
-        "nbf",
-        "exp",
-        "iat",
-    ]
-}
+mod analysis;
+mod claims;
+mod engine;
+mod grammar;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MatchKind {
-    Equals,
-    EqualsIgnoreCase,
-    Like,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubjectRisk {
-    AnyOwner,
-    WithoutOwner,
-    OrgWide,
-    AdmitsPullRequest,
-    AnyRef,
-    RefPrefix,
-    ImmutableIdWildcard,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SubjectFinding {
-    pub risk: SubjectRisk,
-    pub witness: String,
-    pub explanation: String,
-}
-
-pub fn analyze_sub_value(_value: &str, _kind: MatchKind) -> Vec<SubjectFinding> {
-    Vec::new()
-}
+pub use analysis::{analyze_sub_value, MatchKind, SubjectFinding, SubjectRisk};
+pub use claims::{is_known_claim_key, known_claim_keys, REPO_PROPERTY_PREFIX};
+pub use grammar::{parse_subject, Claim, Context, Repository, Subject};
