@@ -48,7 +48,11 @@ fn write_corpus(root: &Path, n: usize) {
         std::fs::write(dir.join(format!("role-{i}.trust.json")), policy).unwrap();
         let workflows = root.join(format!("team-{}/.github/workflows", i % 50));
         std::fs::create_dir_all(&workflows).unwrap();
-        let id_token = if i % 3 == 0 { "" } else { "\n      id-token: write" };
+        let id_token = if i % 3 == 0 {
+            ""
+        } else {
+            "\n      id-token: write"
+        };
         let workflow = format!(
             r#"name: deploy-{i}
 on:
