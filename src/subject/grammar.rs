@@ -180,7 +180,7 @@ fn parse_repo_segment(value: &str) -> Option<Repository> {
     if !is_owner(owner) || !is_repo_name(name) || owner_id.is_some() != id.is_some() {
         return None;
     }
-    if !owner_id.map_or(true, is_digits) || !id.map_or(true, is_digits) {
+    if !owner_id.is_none_or(is_digits) || !id.is_none_or(is_digits) {
         return None;
     }
     Some(Repository {
