@@ -96,17 +96,35 @@ impl FindingDiagnostic {
             message.push_str("\nwitness: ");
             message.push_str(&neutralize(witness));
         }
+        // Places in other files cannot share this snippet: name them in the message.
+        for related in finding.related.iter().filter(|r| r.is_elsewhere()) {
+            let file = related.file(finding);
+            let at = file.line_col(related.span.start);
+            message.push_str(&format!(
+                "\nsee {}:{}:{}: {}",
+                neutralize(&file.display_path),
+                at.line,
+                at.column,
+                neutralize(&related.message)
+            ));
+        }
         let text = &finding.file.text;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             None,
             source_span(finding.span, text.len()),
         )];
-        labels.extend(finding.related.iter().map(|related| {
-            LabeledSpan::new_with_span(
-                Some(neutralize(&related.message)),
-                source_span(related.span, text.len()),
-            )
-        }));
+        labels.extend(
+            finding
+                .related
+                .iter()
+                .filter(|r| !r.is_elsewhere())
+                .map(|related| {
+                    LabeledSpan::new_with_span(
+                        Some(neutralize(&related.message)),
+                        source_span(related.span, text.len()),
+                    )
+                }),
+        );
         FindingDiagnostic {
             code: format!("{}[{}]", finding.severity, finding.rule),
             severity: miette_severity(finding.severity),

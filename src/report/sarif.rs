@@ -7,7 +7,7 @@
 
 use super::Report;
 use crate::rules::{all_rules, Finding, RuleMeta, Severity};
-use crate::source::{neutralize, LineCol};
+use crate::source::{neutralize, LineCol, SourceFile};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -238,9 +238,9 @@ fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
         .map(|(i, related)| Location {
             id: Some(i + 1),
             physical_location: physical_location(
-                f,
-                f.file.line_col(related.span.start),
-                f.file.line_col(related.span.end),
+                related.file(f),
+                related.file(f).line_col(related.span.start),
+                related.file(f).line_col(related.span.end),
             ),
             message: Some(Message {
                 text: escape_brackets(&neutralize(&related.message)),
@@ -254,7 +254,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
         message: Message { text },
         locations: vec![Location {
             id: None,
-            physical_location: physical_location(f, f.start(), f.end()),
+            physical_location: physical_location(&f.file, f.start(), f.end()),
             message: None,
         }],
         related_locations,
@@ -265,8 +265,8 @@ fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
     }
 }
 
-fn physical_location(f: &Finding, start: LineCol, end: LineCol) -> PhysicalLocation {
-    let (uri, uri_base_id) = artifact_uri(&f.file.display_path);
+fn physical_location(file: &SourceFile, start: LineCol, end: LineCol) -> PhysicalLocation {
+    let (uri, uri_base_id) = artifact_uri(&file.display_path);
     PhysicalLocation {
         artifact_location: ArtifactLocation { uri, uri_base_id },
         region: Region {

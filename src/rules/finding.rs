@@ -25,8 +25,22 @@ pub struct Finding {
 
 #[derive(Debug, Clone)]
 pub struct Related {
+    /// Another file (the trust policy of a workflow finding, say); `None` for the finding's own.
+    pub file: Option<Arc<SourceFile>>,
     pub span: Span,
     pub message: String,
+}
+
+impl Related {
+    /// The file the span is in.
+    pub fn file<'a>(&'a self, finding: &'a Finding) -> &'a Arc<SourceFile> {
+        self.file.as_ref().unwrap_or(&finding.file)
+    }
+
+    /// True when the place is in another file than the finding's.
+    pub fn is_elsewhere(&self) -> bool {
+        self.file.is_some()
+    }
 }
 
 impl Finding {
@@ -61,6 +75,23 @@ impl Finding {
 
     pub fn related(mut self, span: Span, message: impl Into<String>) -> Self {
         self.related.push(Related {
+            file: None,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// A related place in another file.
+    pub fn related_in(
+        mut self,
+        file: &Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        let file = (!Arc::ptr_eq(file, &self.file)).then(|| Arc::clone(file));
+        self.related.push(Related {
+            file,
             span,
             message: message.into(),
         });
