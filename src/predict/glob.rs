@@ -187,7 +187,11 @@ fn contextual_filler(before: &str, at_end: bool) -> &'static str {
         Some(c) if c.is_ascii_digit() || c == '.' => "0",
         Some('-' | '_') => "1",
         Some('/') if at_end => {
-            let parent = before.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            let parent = before
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("");
             if parent.to_ascii_lowercase().contains("release") {
                 "1.0"
             } else {
@@ -536,7 +540,11 @@ mod tests {
                 &["v3.0.0", "v1.x.0", "v1.0", "v1a0.0"],
             ),
             // `?` is zero or one of the preceding character.
-            (&["*.jsx?"], &["page.js", "page.jsx"], &["page.jsxx", "page.j"]),
+            (
+                &["*.jsx?"],
+                &["page.js", "page.jsx"],
+                &["page.jsxx", "page.j"],
+            ),
             (&["colou?r"], &["color", "colour"], &["colouur", "colr"]),
             (&["**"], &["all/the/files.md"], &[]),
             (&["*.js"], &["app.js", "index.js"], &["js/index.js"]),
@@ -619,7 +627,11 @@ mod tests {
             (&["?x"], &["?x"], &["x"]),
             // `[` without `]` is literal.
             (&["a["], &["a["], &["a"]),
-            (&["release/v[0-9].[0-9]"], &["release/v1.2"], &["release/v10.2"]),
+            (
+                &["release/v[0-9].[0-9]"],
+                &["release/v1.2"],
+                &["release/v10.2"],
+            ),
         ];
         for (patterns, yes, no) in cases {
             let f = filter(patterns);
@@ -703,7 +715,10 @@ mod tests {
         assert_eq!(cover("**/x"), "*x");
         assert_eq!(cover("main"), "main");
         assert_eq!(Glob::new("main").literal_text().as_deref(), Some("main"));
-        assert_eq!(Glob::new("ma\\*in").literal_text().as_deref(), Some("ma*in"));
+        assert_eq!(
+            Glob::new("ma\\*in").literal_text().as_deref(),
+            Some("ma*in")
+        );
         assert_eq!(Glob::new("ma?in").literal_text(), None);
         assert_eq!(
             filter(&["main", "release/**"]).finite_names(),
@@ -714,7 +729,14 @@ mod tests {
         assert!(filter(&["release/*"]).uses_single_star());
         assert!(!filter(&["release/**"]).uses_single_star());
         // Every cover matches every representative.
-        for p in ["release/**", "v*", "v[12].[0-9]+.[0-9]+", "*.jsx?", "a+b", "**/x"] {
+        for p in [
+            "release/**",
+            "v*",
+            "v[12].[0-9]+.[0-9]+",
+            "*.jsx?",
+            "a+b",
+            "**/x",
+        ] {
             let f = filter(&[p]);
             for r in f.representatives() {
                 assert!(
