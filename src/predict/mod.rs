@@ -10,6 +10,7 @@
 //!
 //! Pure logic, no I/O.
 
+mod decide;
 pub mod glob;
 #[allow(clippy::module_inception)]
 mod predict;
@@ -17,6 +18,7 @@ mod predict;
 #[cfg(test)]
 mod tests;
 
+pub use decide::{check_against, unused_admissions, Admission, ContextVerdict, Verdict};
 pub use glob::{BranchFilter, Glob};
 pub use predict::{
     admits, local_callers, membership, predict_job, repo_relative, subjects, tightest_sub_values,

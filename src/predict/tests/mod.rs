@@ -1,6 +1,7 @@
 //! Tests of subject prediction and of the decision against trust policies. Workflows are
 //! written in YAML and read with `parse_yaml` into the same model the scan builds.
 
+mod decide;
 mod predict;
 
 use super::*;
