@@ -516,7 +516,7 @@ fn plausible(subject: &str, repo: &RepoFacts) -> bool {
 /// Probe subjects for [`unused_admissions`]: witnesses of the subject analysis, each literal
 /// (or instantiated) `sub` value of the policy, and a pull request, an unused branch, a tag,
 /// an unused environment and the default branch of the repository.
-fn probes(policy: &TrustPolicy, issuer: &str, p: &[Prediction], repo: &RepoFacts) -> Vec<String> {
+fn probes(policy: &TrustPolicy, issuer: &str, repo: &RepoFacts) -> Vec<String> {
     use crate::subject::{analyze_sub_value, MatchKind};
     let mut out: Vec<String> = Vec::new();
     let mut push = |s: String| {
@@ -569,7 +569,6 @@ fn probes(policy: &TrustPolicy, issuer: &str, p: &[Prediction], repo: &RepoFacts
             _ => build_subject(&any, &ctx, repo, git_ref).ok(),
         }
     };
-    let _ = p;
     for context in [
         "pull_request".to_string(),
         "ref:refs/heads/trustlint-unused-branch".to_string(),
@@ -598,7 +597,7 @@ pub fn unused_admissions(
         .find_map(|p| p.audience.clone())
         .unwrap_or_else(|| DEFAULT_AUDIENCE.to_string());
     let mut out: Vec<Admission> = Vec::new();
-    for probe in probes(policy, &issuer, predictions, repo) {
+    for probe in probes(policy, &issuer, repo) {
         let produced = predictions.iter().any(|p| {
             p.contexts
                 .iter()

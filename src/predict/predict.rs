@@ -516,7 +516,7 @@ pub fn predict_job(
             job.id.value, env.name.value
         ));
     }
-    let contexts = raw
+    let mut contexts: Vec<PredictedContext> = raw
         .into_iter()
         .map(|r| {
             let context = match (&r.git_ref, environment) {
@@ -558,7 +558,20 @@ pub fn predict_job(
             "the immutable subject format needs the owner and repository IDs, which are not configured: subjects are shown in the default format"
                 .to_string(),
         );
+        for c in &mut contexts {
+            c.caveat.get_or_insert_with(|| {
+                "the repository uses the immutable subject format, whose IDs are not configured: the real subject differs from the one shown".to_string()
+            });
+        }
     }
+    let mut seen = Vec::new();
+    notes.retain(|n| {
+        let new = !seen.contains(n);
+        if new {
+            seen.push(n.clone());
+        }
+        new
+    });
     Prediction {
         contexts,
         audience,
@@ -567,27 +580,13 @@ pub fn predict_job(
     }
 }
 
+/// The `aud` the step asks for: configure-aws-credentials' `audience` input (default
+/// `sts.amazonaws.com`); for a script that requests the token itself, its `audience=` query
+/// parameter or `getIDToken('…')` argument.
 fn audience(step: &Step, repo: &RepoFacts, notes: &mut Vec<String>) -> Option<String> {
-    let consumer = crate::workflow::oidc_consumer(step).map(|c| c.kind);
-    match consumer {
-        Some(ConsumerKind::TokenRequestScript) | None if step.run.is_some() => {
-            let run = &step.run.as_ref()?.value;
-            static AUD: OnceLock<Regex> = OnceLock::new();
-            let re = AUD
-                .get_or_init(|| Regex::new(r#"[?&]audience=([^&"'\s$]+)"#).expect("static regex"));
-            match re.captures(run) {
-                Some(c) => Some(c[1].replace("%3A", ":").replace("%2F", "/")),
-                None => {
-                    notes.push(format!(
-                        "step `{}` requests the token itself and trustlint cannot read the audience it asks for (without one, GitHub's default is https://github.com/{})",
-                        step.display_name(),
-                        repo.owner
-                    ));
-                    None
-                }
-            }
-        }
-        _ => match step.input_text("audience") {
+    let action = step.uses.as_ref().and_then(|u| u.value.action_name());
+    if action.as_deref() == Some("aws-actions/configure-aws-credentials") {
+        return match step.input_text("audience") {
             None => Some(DEFAULT_AUDIENCE.to_string()),
             Some(a) if a.trim().is_empty() => Some(DEFAULT_AUDIENCE.to_string()),
             Some(a) if a.contains("${{") => {
@@ -598,7 +597,41 @@ fn audience(step: &Step, repo: &RepoFacts, notes: &mut Vec<String>) -> Option<St
                 None
             }
             Some(a) => Some(a.trim().to_string()),
-        },
+        };
+    }
+    let script = step
+        .run
+        .as_ref()
+        .map(|r| r.value.clone())
+        .or_else(|| step.input_text("script"));
+    let kind = crate::workflow::oidc_consumer(step).map(|c| c.kind);
+    match (script, kind) {
+        (Some(text), Some(ConsumerKind::TokenRequestScript) | None) => {
+            static AUD: OnceLock<Regex> = OnceLock::new();
+            let re = AUD.get_or_init(|| {
+                Regex::new(r#"[?&]audience=([^&"'\s$]+)|getIDToken\(\s*['"]([^'"]+)['"]"#)
+                    .expect("static regex")
+            });
+            let found = re
+                .captures(&text)
+                .and_then(|c| c.get(1).or_else(|| c.get(2)))
+                .map(|m| m.as_str().replace("%3A", ":").replace("%2F", "/"));
+            if found.is_none() {
+                notes.push(format!(
+                    "step `{}` requests the token itself and trustlint cannot read the audience it asks for (without one, GitHub's default is https://github.com/{})",
+                    step.display_name(),
+                    repo.owner
+                ));
+            }
+            found
+        }
+        _ => {
+            notes.push(format!(
+                "step `{}` is not configure-aws-credentials: the audience it asks for is not predicted",
+                step.display_name()
+            ));
+            None
+        }
     }
 }
 
@@ -843,12 +876,10 @@ impl GitRef {
     /// Membership of a full ref.
     pub fn contains(&self, full_ref: &str) -> bool {
         match self {
-            GitRef::Branch(f) => {
-                merge_queue_base(full_ref).is_none()
-                    && full_ref
-                        .strip_prefix("refs/heads/")
-                        .is_some_and(|n| f.matches(n))
-            }
+            // A merge queue's `gh-readonly-queue/…` branches take pushes too.
+            GitRef::Branch(f) => full_ref
+                .strip_prefix("refs/heads/")
+                .is_some_and(|n| f.matches(n)),
             GitRef::Tag(f) => full_ref
                 .strip_prefix("refs/tags/")
                 .is_some_and(|n| f.matches(n)),

@@ -326,6 +326,21 @@ fn immutable_subjects_against_a_classic_pattern_are_denied() {
         &immutable,
     );
     assert!(matches!(v[0].verdict, Verdict::Allowed { .. }), "{v:?}");
+
+    // Without the IDs the real subject is unknown: no denial.
+    immutable.owner_id = None;
+    let p = predict_in(".github/workflows/deploy.yml", &w, &[], &immutable);
+    let v = check_against(
+        &sub_policy("StringEquals", r#""repo:o@1/r@2:ref:refs/heads/main""#),
+        PROVIDER,
+        ISSUER,
+        &p,
+        &immutable,
+    );
+    assert!(
+        matches!(&v[0].verdict, Verdict::Unknown { reason } if reason.contains("immutable")),
+        "{v:?}"
+    );
 }
 
 #[test]

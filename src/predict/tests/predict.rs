@@ -194,6 +194,12 @@ fn each_event_gets_its_ref() {
         &p,
         "repo:o/r:ref:refs/heads/gh-readonly-queue/main/x"
     ));
+    // Merge-queue branches take pushes too.
+    let p = predict_yaml(&deploy_workflow(" push", ""));
+    assert!(can_present(
+        &p,
+        &format!("repo:o/r:ref:refs/heads/gh-readonly-queue/main/pr-42-{sha}")
+    ));
     // Unknown events are noted, not guessed.
     let p = predict_yaml(&deploy_workflow(" [push, not_an_event]", ""));
     assert_eq!(kinds(&p), ["any branch", "any tag"]);
@@ -617,6 +623,44 @@ jobs:
 "#);
     let p = predict_in(".github/workflows/deploy.yml", &script, &[], &repo());
     assert_eq!(p.audience.as_deref(), Some("sts.amazonaws.com"));
+
+    // actions/github-script calling core.getIDToken.
+    let script = wf(r#"
+on: push
+permissions:
+  id-token: write
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/github-script@v7
+        with:
+          script: 'const t = await core.getIDToken("sts.amazonaws.com.cn")'
+"#);
+    let p = predict_in(".github/workflows/deploy.yml", &script, &[], &repo());
+    assert_eq!(p.audience.as_deref(), Some("sts.amazonaws.com.cn"));
+
+    // Another provider's action: not predicted.
+    let azure = wf(r#"
+on: push
+permissions:
+  id-token: write
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: azure/login@v2
+        with:
+          client-id: x
+          tenant-id: y
+          subscription-id: z
+"#);
+    let p = predict_in(".github/workflows/deploy.yml", &azure, &[], &repo());
+    assert_eq!(p.audience, None);
+    assert!(p
+        .notes
+        .iter()
+        .any(|n| n.contains("not configure-aws-credentials")));
 }
 
 #[test]
