@@ -4,6 +4,7 @@ pub mod cli;
 pub mod config;
 pub mod iam;
 pub mod policy;
+pub mod predict;
 pub mod repo;
 pub mod report;
 pub mod rules;
