@@ -40,7 +40,7 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
                     neutralize(&finding.file.display_path),
                     start.line,
                     start.column,
-                    neutralize(&finding.message)
+                    neutralize(&finding.mask(&finding.message))
                 ));
             }
             out.push('\n');
@@ -91,19 +91,21 @@ struct FindingDiagnostic {
 
 impl FindingDiagnostic {
     fn new(finding: &Finding) -> Self {
-        let mut message = neutralize(&finding.message);
+        let shown = |s: &str| neutralize(&finding.mask(s));
+        let mut message = shown(&finding.message);
         if let Some(witness) = &finding.witness {
             message.push_str("\nwitness: ");
-            message.push_str(&neutralize(witness));
+            message.push_str(&shown(witness));
         }
-        let text = &finding.file.text;
+        // Secrets the finding redacts are masked in the snippet too (same length, spans stay).
+        let text = &finding.masked_text();
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             None,
             source_span(finding.span, text.len()),
         )];
         labels.extend(finding.related.iter().map(|related| {
             LabeledSpan::new_with_span(
-                Some(neutralize(&related.message)),
+                Some(shown(&related.message)),
                 source_span(related.span, text.len()),
             )
         }));
@@ -111,7 +113,7 @@ impl FindingDiagnostic {
             code: format!("{}[{}]", finding.severity, finding.rule),
             severity: miette_severity(finding.severity),
             message,
-            help: finding.help.as_deref().map(neutralize),
+            help: finding.help.as_deref().map(shown),
             source: Snippet::new(neutralize(&finding.file.display_path), snippet_text(text)),
             labels,
         }
