@@ -4,6 +4,7 @@
 //! the Markdown page `rules/<id>.md`, embedded in the binary (for `explain` and SARIF help).
 
 mod context;
+pub mod credential_steps;
 pub mod duplicate_key;
 mod finding;
 pub mod invalid_policy;
