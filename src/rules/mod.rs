@@ -14,6 +14,7 @@ mod workflow_context;
 
 // The rules, one file each.
 pub mod fail_open_operator;
+pub mod hardcoded_aws_key;
 pub mod immutable_id_wildcard;
 pub mod invalid_workflow;
 pub mod mismatched_action;

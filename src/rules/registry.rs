@@ -27,6 +27,8 @@ static RULES: &[&dyn Rule] = &[
     &wildcard_action::WildcardAction,
     &not_principal_or_not_action::NotPrincipalOrNotAction,
     &mismatched_action::MismatchedAction,
+    // Workflows: credentials.
+    &hardcoded_aws_key::HardcodedAwsKey,
     // The document itself.
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,
