@@ -29,6 +29,7 @@ static RULES: &[&dyn Rule] = &[
     &mismatched_action::MismatchedAction,
     // Workflows: credentials.
     &hardcoded_aws_key::HardcodedAwsKey,
+    &static_aws_credentials::StaticAwsCredentials,
     // The document itself.
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,
