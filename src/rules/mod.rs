@@ -16,6 +16,7 @@ mod workflow_context;
 pub mod fail_open_operator;
 pub mod hardcoded_aws_key;
 pub mod immutable_id_wildcard;
+pub mod invalid_credentials_action_input;
 pub mod invalid_workflow;
 pub mod mismatched_action;
 pub mod missing_aud_condition;

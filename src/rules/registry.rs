@@ -30,6 +30,7 @@ static RULES: &[&dyn Rule] = &[
     // Workflows: credentials.
     &hardcoded_aws_key::HardcodedAwsKey,
     &static_aws_credentials::StaticAwsCredentials,
+    &invalid_credentials_action_input::InvalidCredentialsActionInput,
     // The document itself.
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,
