@@ -13,6 +13,7 @@ mod registry;
 mod workflow_context;
 
 // The rules, one file each.
+pub mod credentials_in_outputs;
 pub mod fail_open_operator;
 pub mod hardcoded_aws_key;
 pub mod immutable_id_wildcard;

@@ -31,6 +31,7 @@ static RULES: &[&dyn Rule] = &[
     &hardcoded_aws_key::HardcodedAwsKey,
     &static_aws_credentials::StaticAwsCredentials,
     &invalid_credentials_action_input::InvalidCredentialsActionInput,
+    &credentials_in_outputs::CredentialsInOutputs,
     // The document itself.
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,
