@@ -34,6 +34,7 @@ pub mod subject_values;
 pub mod subject_without_owner;
 pub mod unexpected_audience;
 pub mod unknown_condition_key;
+pub mod unpinned_credentials_action;
 pub mod wildcard_action;
 pub mod wildcard_principal;
 pub mod wildcard_with_equals_operator;

@@ -32,6 +32,7 @@ static RULES: &[&dyn Rule] = &[
     &static_aws_credentials::StaticAwsCredentials,
     &invalid_credentials_action_input::InvalidCredentialsActionInput,
     &credentials_in_outputs::CredentialsInOutputs,
+    &unpinned_credentials_action::UnpinnedCredentialsAction,
     // The document itself.
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,
