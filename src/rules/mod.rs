@@ -23,6 +23,7 @@ pub mod mismatched_action;
 pub mod missing_aud_condition;
 pub mod missing_sub_condition;
 pub mod not_principal_or_not_action;
+pub mod outdated_credentials_action;
 pub mod set_operator_on_single_valued_key;
 pub mod static_aws_credentials;
 pub mod subject_admits_pull_request;

@@ -33,6 +33,7 @@ static RULES: &[&dyn Rule] = &[
     &invalid_credentials_action_input::InvalidCredentialsActionInput,
     &credentials_in_outputs::CredentialsInOutputs,
     &unpinned_credentials_action::UnpinnedCredentialsAction,
+    &outdated_credentials_action::OutdatedCredentialsAction,
     // The document itself.
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,
