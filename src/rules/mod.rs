@@ -15,6 +15,7 @@ mod workflow_context;
 // The rules, one file each.
 pub mod credentials_in_outputs;
 pub mod fail_open_operator;
+pub mod github_actions_role_name;
 pub mod hardcoded_aws_key;
 pub mod immutable_id_wildcard;
 pub mod invalid_credentials_action_input;

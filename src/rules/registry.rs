@@ -34,6 +34,7 @@ static RULES: &[&dyn Rule] = &[
     &credentials_in_outputs::CredentialsInOutputs,
     &unpinned_credentials_action::UnpinnedCredentialsAction,
     &outdated_credentials_action::OutdatedCredentialsAction,
+    &github_actions_role_name::GithubActionsRoleName,
     // The document itself.
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,
