@@ -5,6 +5,8 @@
 
 mod context;
 pub mod credential_steps;
+#[cfg(test)]
+mod credential_tests;
 pub mod duplicate_key;
 mod finding;
 pub mod invalid_policy;
