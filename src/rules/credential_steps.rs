@@ -164,7 +164,6 @@ const BRANCH_NAMES: &[&str] = &[
     "next",
     "nightly",
     "stable",
-    "latest",
     "release",
     "releases",
 ];
