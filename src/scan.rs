@@ -6,7 +6,7 @@ use crate::policy::{build_policy, looks_like_trust_policy, PolicyProblem, TrustP
 use crate::report::{Notice, Report};
 use crate::rules::{self, Finding, PolicyContext, Rule, Settings, WorkflowContext, Workflows};
 use crate::source::{
-    self, display_path, parse_json, parse_yaml, DiscoverOptions, Discovered, Node, SourceFile,
+    self, display_path, parse_json, parse_yaml, DiscoverOptions, Discovered, Node, SourceFile, Span,
 };
 use crate::suppress;
 use crate::workflow::{build_workflow, Workflow, WorkflowProblem};
@@ -90,7 +90,9 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
     for (file, findings) in loaded.into_iter().zip(checked) {
         report.files_scanned += usize::from(file.read);
         report.notices.extend(file.notice);
-        for finding in file.findings.into_iter().chain(findings) {
+        let mut all: Vec<Finding> = file.findings.into_iter().chain(findings).collect();
+        share_redactions(&mut all);
+        for finding in all {
             if suppress::is_suppressed(&finding) {
                 report.suppressed += 1;
             } else {
@@ -105,6 +107,35 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
     }
     report.sort();
     Ok(report)
+}
+
+/// Gives every finding of a file every secret of that file to mask: the spans its rules marked
+/// and any AWS key literal in the file (found whether or not `hardcoded-aws-key` runs), so that
+/// no finding's snippet or message can show a key another finding redacts.
+fn share_redactions(findings: &mut [Finding]) {
+    let mut by_file: Vec<(*const SourceFile, Vec<Span>)> = Vec::new();
+    for finding in findings.iter() {
+        let file = Arc::as_ptr(&finding.file);
+        let index = match by_file.iter().position(|(f, _)| *f == file) {
+            Some(i) => i,
+            None => {
+                let spans = rules::hardcoded_aws_key::secret_spans(&finding.file.text);
+                by_file.push((file, spans));
+                by_file.len() - 1
+            }
+        };
+        by_file[index].1.extend(finding.redactions.iter().copied());
+    }
+    for (_, spans) in &mut by_file {
+        spans.sort();
+        spans.dedup();
+    }
+    for finding in findings.iter_mut() {
+        let file = Arc::as_ptr(&finding.file);
+        if let Some((_, spans)) = by_file.iter().find(|(f, _)| *f == file) {
+            finding.redactions.clone_from(spans);
+        }
+    }
 }
 
 fn check(

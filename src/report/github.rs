@@ -28,7 +28,7 @@ pub fn render(report: &Report) -> String {
             end.line,
             end.column,
             escape_property(f.rule),
-            escape_data(&neutralize(&message)),
+            escape_data(&neutralize(&f.mask(&message))),
         ));
     }
     out

@@ -40,7 +40,7 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
                     neutralize(&finding.file.display_path),
                     start.line,
                     start.column,
-                    neutralize(&finding.message)
+                    neutralize(&finding.mask(&finding.message))
                 ));
             }
             out.push('\n');
@@ -91,10 +91,11 @@ struct FindingDiagnostic {
 
 impl FindingDiagnostic {
     fn new(finding: &Finding) -> Self {
-        let mut message = neutralize(&finding.message);
+        let shown = |s: &str| neutralize(&finding.mask(s));
+        let mut message = shown(&finding.message);
         if let Some(witness) = &finding.witness {
             message.push_str("\nwitness: ");
-            message.push_str(&neutralize(witness));
+            message.push_str(&shown(witness));
         }
         // Places in other files cannot share this snippet: name them in the message.
         for related in finding.related.iter().filter(|r| r.is_elsewhere()) {
@@ -105,10 +106,11 @@ impl FindingDiagnostic {
                 neutralize(&file.display_path),
                 at.line,
                 at.column,
-                neutralize(&related.message)
+                shown(&related.message)
             ));
         }
-        let text = &finding.file.text;
+        // Secrets the finding redacts are masked in the snippet too (same length, spans stay).
+        let text = &finding.masked_text();
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             None,
             source_span(finding.span, text.len()),
@@ -120,7 +122,7 @@ impl FindingDiagnostic {
                 .filter(|r| !r.is_elsewhere())
                 .map(|related| {
                     LabeledSpan::new_with_span(
-                        Some(neutralize(&related.message)),
+                        Some(shown(&related.message)),
                         source_span(related.span, text.len()),
                     )
                 }),
@@ -129,7 +131,7 @@ impl FindingDiagnostic {
             code: format!("{}[{}]", finding.severity, finding.rule),
             severity: miette_severity(finding.severity),
             message,
-            help: finding.help.as_deref().map(neutralize),
+            help: finding.help.as_deref().map(shown),
             source: Snippet::new(neutralize(&finding.file.display_path), snippet_text(text)),
             labels,
         }

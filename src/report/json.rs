@@ -42,9 +42,9 @@ pub fn render(report: &Report) -> String {
                 column: start.column,
                 end_line: end.line,
                 end_column: end.column,
-                message: neutralize(&f.message),
-                help: f.help.as_deref().map(neutralize),
-                witness: f.witness.as_deref().map(neutralize),
+                message: neutralize(&f.mask(&f.message)),
+                help: f.help.as_deref().map(|h| neutralize(&f.mask(h))),
+                witness: f.witness.as_deref().map(|w| neutralize(&f.mask(w))),
                 fingerprint: f.fingerprint(),
             }
         })

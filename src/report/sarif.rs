@@ -214,22 +214,20 @@ fn rule(meta: &'static RuleMeta) -> Rule {
 }
 
 fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
-    let mut text = escape_brackets(&neutralize(&f.message));
+    // Secrets the finding redacts never reach the log, not even quoted in a message.
+    let shown = |s: &str| escape_brackets(&neutralize(&f.mask(s)));
+    let mut text = shown(&f.message);
     if let Some(witness) = &f.witness {
         text.push_str("\nwitness: ");
-        text.push_str(&escape_brackets(&neutralize(witness)));
+        text.push_str(&shown(witness));
     }
     if let Some(help) = &f.help {
         text.push_str("\nhelp: ");
-        text.push_str(&escape_brackets(&neutralize(help)));
+        text.push_str(&shown(help));
     }
     // Embedded links are how GitHub shows related locations.
     for (i, related) in f.related.iter().enumerate() {
-        text.push_str(&format!(
-            "\nsee: [{}]({})",
-            escape_brackets(&neutralize(&related.message)),
-            i + 1
-        ));
+        text.push_str(&format!("\nsee: [{}]({})", shown(&related.message), i + 1));
     }
     let related_locations = f
         .related
@@ -243,7 +241,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
                 related.file(f).line_col(related.span.end),
             ),
             message: Some(Message {
-                text: escape_brackets(&neutralize(&related.message)),
+                text: shown(&related.message),
             }),
         })
         .collect();

@@ -1,7 +1,7 @@
 //! A finding: one problem at one place, with what to do about it.
 
 use super::{RuleMeta, Severity};
-use crate::source::{LineCol, SourceFile, Span};
+use crate::source::{mask_occurrences, mask_spans, LineCol, SourceFile, Span};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -21,6 +21,10 @@ pub struct Finding {
     /// A structural address (statement, operator, key, value) that does not move when unrelated
     /// lines are added: the basis of fingerprints.
     pub route: String,
+    /// Spans of `file` holding a secret that no output may print: reporters mask them in any
+    /// source text they show, and mask the secret wherever a message quotes it. The scan adds
+    /// the redactions of every finding of a file to all the others of that file.
+    pub redactions: Vec<Span>,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +64,7 @@ impl Finding {
             witness: None,
             related: Vec::new(),
             route: String::new(),
+            redactions: Vec::new(),
         }
     }
 
@@ -103,6 +108,29 @@ impl Finding {
         self
     }
 
+    /// Marks a span of the file as a secret that no output may print.
+    pub fn redact(mut self, span: Span) -> Self {
+        if !self.redactions.contains(&span) {
+            self.redactions.push(span);
+        }
+        self
+    }
+
+    /// `text` (a message, help, witness or label) with every secret this finding redacts
+    /// replaced by its short redacted form (`AKIA…MPLE`).
+    pub fn mask(&self, text: &str) -> String {
+        if self.redactions.is_empty() {
+            return text.to_string();
+        }
+        mask_occurrences(text, self.redactions.iter().map(|s| self.file.slice(*s)))
+    }
+
+    /// The file's text with the redacted spans masked in place (same length, so spans stay
+    /// valid): the only form of the text a reporter may print.
+    pub fn masked_text(&self) -> String {
+        mask_spans(&self.file.text, &self.redactions)
+    }
+
     /// Raises (never lowers) the severity; the rule page must say when and why.
     pub fn escalate(mut self, severity: Severity) -> Self {
         self.severity = self.severity.max(severity);
@@ -132,7 +160,14 @@ impl Finding {
     /// A fingerprint that survives unrelated edits: rule, path and structural route, plus the
     /// flagged text itself — never line numbers.
     pub fn fingerprint(&self) -> String {
-        let flagged = self.file.slice(self.span);
+        // A fingerprint must not be a hash of a secret: hash the masked text instead.
+        let masked;
+        let flagged = if self.redactions.is_empty() {
+            self.file.slice(self.span)
+        } else {
+            masked = self.masked_text();
+            masked.get(self.span.start..self.span.end).unwrap_or("")
+        };
         let input = format!(
             "{}\u{0}{}\u{0}{}\u{0}{}",
             self.rule, self.file.display_path, self.route, flagged

@@ -4,6 +4,9 @@
 //! the Markdown page `rules/<id>.md`, embedded in the binary (for `explain` and SARIF help).
 
 mod context;
+pub mod credential_steps;
+#[cfg(test)]
+mod credential_tests;
 pub mod duplicate_key;
 mod finding;
 pub mod invalid_policy;
@@ -12,14 +15,20 @@ mod registry;
 mod workflow_context;
 
 // The rules, one file each.
+pub mod credentials_in_outputs;
 pub mod fail_open_operator;
+pub mod github_actions_role_name;
+pub mod hardcoded_aws_key;
 pub mod immutable_id_wildcard;
+pub mod invalid_credentials_action_input;
 pub mod invalid_workflow;
 pub mod mismatched_action;
 pub mod missing_aud_condition;
 pub mod missing_sub_condition;
 pub mod not_principal_or_not_action;
+pub mod outdated_credentials_action;
 pub mod set_operator_on_single_valued_key;
+pub mod static_aws_credentials;
 pub mod subject_admits_pull_request;
 pub mod subject_any_owner;
 pub mod subject_any_ref;
@@ -29,6 +38,7 @@ pub mod subject_values;
 pub mod subject_without_owner;
 pub mod unexpected_audience;
 pub mod unknown_condition_key;
+pub mod unpinned_credentials_action;
 pub mod wildcard_action;
 pub mod wildcard_principal;
 pub mod wildcard_with_equals_operator;

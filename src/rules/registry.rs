@@ -27,6 +27,14 @@ static RULES: &[&dyn Rule] = &[
     &wildcard_action::WildcardAction,
     &not_principal_or_not_action::NotPrincipalOrNotAction,
     &mismatched_action::MismatchedAction,
+    // Workflows: credentials.
+    &hardcoded_aws_key::HardcodedAwsKey,
+    &static_aws_credentials::StaticAwsCredentials,
+    &invalid_credentials_action_input::InvalidCredentialsActionInput,
+    &credentials_in_outputs::CredentialsInOutputs,
+    &unpinned_credentials_action::UnpinnedCredentialsAction,
+    &outdated_credentials_action::OutdatedCredentialsAction,
+    &github_actions_role_name::GithubActionsRoleName,
     // The document itself.
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,

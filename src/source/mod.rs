@@ -2,10 +2,12 @@
 
 mod discover;
 mod json;
+mod redact;
 mod yaml;
 
 pub use discover::{discover, read_text, DiscoverOptions, Discovered, Skipped};
 pub use json::{parse_json, JsonError, Node, NodeKind, ObjectEntry};
+pub use redact::{mask_occurrences, mask_spans, redacted};
 pub use yaml::{parse_yaml, YamlError, MAX_ALIAS_NODES, MAX_DEPTH};
 
 use std::path::{Path, PathBuf};
