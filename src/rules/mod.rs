@@ -10,6 +10,7 @@ pub mod invalid_policy;
 pub mod page;
 mod registry;
 mod workflow_context;
+mod workflow_jobs;
 
 // The rules, one file each.
 pub mod fail_open_operator;
@@ -17,6 +18,7 @@ pub mod immutable_id_wildcard;
 pub mod invalid_workflow;
 pub mod mismatched_action;
 pub mod missing_aud_condition;
+pub mod missing_id_token_permission;
 pub mod missing_sub_condition;
 pub mod not_principal_or_not_action;
 pub mod set_operator_on_single_valued_key;

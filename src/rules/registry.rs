@@ -31,6 +31,8 @@ static RULES: &[&dyn Rule] = &[
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,
     &invalid_workflow::InvalidWorkflow,
+    // Workflows: permissions and triggers.
+    &missing_id_token_permission::MissingIdTokenPermission,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
