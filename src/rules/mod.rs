@@ -15,6 +15,7 @@ mod workflow_jobs;
 // The rules, one file each.
 pub mod fail_open_operator;
 pub mod immutable_id_wildcard;
+pub mod invalid_permission;
 pub mod invalid_workflow;
 pub mod mismatched_action;
 pub mod missing_aud_condition;

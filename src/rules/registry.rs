@@ -33,6 +33,7 @@ static RULES: &[&dyn Rule] = &[
     &invalid_workflow::InvalidWorkflow,
     // Workflows: permissions and triggers.
     &missing_id_token_permission::MissingIdTokenPermission,
+    &invalid_permission::InvalidPermission,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
