@@ -13,6 +13,7 @@ mod workflow_context;
 mod workflow_jobs;
 
 // The rules, one file each.
+pub mod excessive_id_token_permission;
 pub mod fail_open_operator;
 pub mod immutable_id_wildcard;
 pub mod invalid_permission;
