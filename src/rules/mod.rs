@@ -23,6 +23,7 @@ pub mod missing_aud_condition;
 pub mod missing_id_token_permission;
 pub mod missing_sub_condition;
 pub mod not_principal_or_not_action;
+pub mod oidc_untrusted_trigger;
 pub mod set_operator_on_single_valued_key;
 pub mod subject_admits_pull_request;
 pub mod subject_any_owner;

@@ -34,6 +34,7 @@ static RULES: &[&dyn Rule] = &[
     // Workflows: permissions and triggers.
     &missing_id_token_permission::MissingIdTokenPermission,
     &invalid_permission::InvalidPermission,
+    &oidc_untrusted_trigger::OidcUntrustedTrigger,
     &excessive_id_token_permission::ExcessiveIdTokenPermission,
 ];
 
