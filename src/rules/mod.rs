@@ -11,6 +11,8 @@ pub mod page;
 mod registry;
 mod workflow_context;
 mod workflow_jobs;
+#[cfg(test)]
+mod workflow_rule_tests;
 
 // The rules, one file each.
 pub mod excessive_id_token_permission;
