@@ -173,27 +173,72 @@ static REF_EQ: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// The `&&` clauses of a condition, or `None` when it has an `||` (or is too odd to read),
-/// stripped of `${{ }}` and enclosing parentheses.
+/// The top-level `&&` clauses of a condition, stripped of `${{ }}` and of parentheses around
+/// the whole clause; `None` when the condition has a top-level `||` or is too odd to read
+/// (unbalanced parentheses, an unterminated string). `&&`, `||` and parentheses inside
+/// parentheses or string literals do not split.
 fn clauses(condition: &str) -> Option<Vec<String>> {
     let mut c = condition.trim();
     if let Some(inner) = c.strip_prefix("${{").and_then(|r| r.strip_suffix("}}")) {
         c = inner.trim();
     }
-    if c.contains("||") || c.contains("${{") {
+    if c.contains("${{") {
         return None;
     }
+    let bytes = c.as_bytes();
+    let (mut depth, mut in_string, mut start) = (0usize, false, 0usize);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => in_string = !in_string,
+            b'(' if !in_string => depth += 1,
+            b')' if !in_string => depth = depth.checked_sub(1)?,
+            b'|' if !in_string && depth == 0 && bytes.get(i + 1) == Some(&b'|') => return None,
+            b'&' if !in_string && depth == 0 && bytes.get(i + 1) == Some(&b'&') => {
+                out.push(&c[start..i]);
+                start = i + 2;
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if in_string || depth != 0 {
+        return None;
+    }
+    out.push(&c[start..]);
     Some(
-        c.split("&&")
-            .map(|clause| {
-                let mut clause = clause.trim();
-                while let Some(inner) = clause.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
-                    clause = inner.trim();
-                }
-                clause.to_string()
-            })
+        out.into_iter()
+            .map(|clause| unwrap_parens(clause.trim()).to_string())
             .collect(),
     )
+}
+
+/// `(x)` → `x`, repeatedly, only when the first `(` closes at the last `)`.
+fn unwrap_parens(mut clause: &str) -> &str {
+    while clause.starts_with('(') && clause.ends_with(')') && closes_at_end(clause) {
+        clause = clause[1..clause.len() - 1].trim();
+    }
+    clause
+}
+
+fn closes_at_end(clause: &str) -> bool {
+    let (mut depth, mut in_string) = (0usize, false);
+    for (i, b) in clause.bytes().enumerate() {
+        match b {
+            b'\'' => in_string = !in_string,
+            b'(' if !in_string => depth += 1,
+            b')' if !in_string => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i == clause.len() - 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// True when an `if:` condition cannot hold for `event`: it requires another
@@ -205,6 +250,9 @@ pub fn excludes(condition: &str, event: &str) -> bool {
         return false;
     };
     clauses.iter().any(|clause| {
+        if clause.contains("||") {
+            return false;
+        }
         if let Some(c) = EVENT_EQ.captures(clause) {
             let (op, name) = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
                 (Some(op), Some(name), _, _) => (op.as_str(), name.as_str()),
@@ -218,27 +266,45 @@ pub fn excludes(condition: &str, event: &str) -> bool {
     })
 }
 
+/// The top-level clauses of a condition, lowercased and without white space (none when the
+/// condition cannot be read, as for [`clauses`]).
+fn normalized_clauses(condition: &str) -> Vec<String> {
+    clauses(condition)
+        .unwrap_or_default()
+        .iter()
+        .map(|c| {
+            c.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase()
+        })
+        .collect()
+}
+
 /// True when a condition lets only pull requests from branches of this repository through.
 pub fn skips_forks(condition: &str) -> bool {
-    let c: String = condition
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    !c.contains("||")
-        && (c.contains("head.repo.full_name==github.repository")
-            || c.contains("github.repository==github.event.pull_request.head.repo.full_name")
-            || c.contains("head.repo.fork==false")
-            || c.contains("!github.event.pull_request.head.repo.fork"))
+    const GUARDS: &[&str] = &[
+        "github.event.pull_request.head.repo.full_name==github.repository",
+        "github.repository==github.event.pull_request.head.repo.full_name",
+        "github.event.pull_request.head.repo.fork==false",
+        "false==github.event.pull_request.head.repo.fork",
+        "!github.event.pull_request.head.repo.fork",
+    ];
+    normalized_clauses(condition)
+        .iter()
+        .any(|c| GUARDS.contains(&c.as_str()))
 }
 
 /// True when a condition requires the pull request to be merged (a deploy-on-merge job).
 fn requires_merged(condition: &str) -> bool {
-    let c = condition.to_ascii_lowercase();
-    !c.contains("||")
-        && !c.contains("!github.event.pull_request.merged")
-        && c.contains("github.event.pull_request.merged")
-        && !c.contains("merged == false")
+    const GUARDS: &[&str] = &[
+        "github.event.pull_request.merged",
+        "github.event.pull_request.merged==true",
+        "true==github.event.pull_request.merged",
+    ];
+    normalized_clauses(condition)
+        .iter()
+        .any(|c| GUARDS.contains(&c.as_str()))
 }
 
 fn excluded(if_: Option<&crate::source::Spanned<String>>, event: &str) -> bool {
@@ -563,6 +629,23 @@ mod tests {
                 "pull_request_target",
                 false,
             ),
+            (
+                "github.event_name == 'push' && (github.ref == 'refs/heads/main' || startsWith(github.ref, 'refs/tags/'))",
+                "pull_request",
+                true,
+            ),
+            (
+                "(github.event_name == 'push' || github.event_name == 'schedule') && github.repository == 'o/r'",
+                "pull_request",
+                false,
+            ),
+            ("((github.event_name == 'push'))", "pull_request", true),
+            ("(github.event_name == 'push') && (true)", "pull_request", true),
+            ("contains(github.event.comment.body, '&& ||') && github.event_name == 'push'", "pull_request", true),
+            ("github.event_name == 'push' && '(' == ')'", "pull_request", true),
+            ("github.event_name == 'push' && (", "pull_request", false),
+            ("github.event_name == 'push' && ')'(", "pull_request", false),
+            ("github.event_name == 'push' && 'unterminated", "pull_request", false),
             ("", "pull_request", false),
             ("${{", "pull_request", false),
             ("((((", "pull_request", false),
@@ -589,6 +672,13 @@ mod tests {
         ));
         assert!(!skips_forks("github.actor == 'me'"));
         assert!(requires_merged("github.event.pull_request.merged == true"));
+        assert!(requires_merged(
+            "github.event.pull_request.merged == true && (github.base_ref == 'main' || github.base_ref == 'prod')"
+        ));
+        assert!(!requires_merged("github.event.pull_request.merged || true"));
+        assert!(skips_forks(
+            "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository"
+        ));
         assert!(requires_merged("${{ github.event.pull_request.merged }}"));
         assert!(!requires_merged("!github.event.pull_request.merged"));
         assert!(!requires_merged(
