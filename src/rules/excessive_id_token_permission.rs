@@ -48,8 +48,13 @@ const LIKELY_WITH_INPUT: &[(&str, &str)] = &[
     ("tailscale/github-action", "audience"),
 ];
 
-/// True when a step probably requests the token (see [`LIKELY_SCRIPTS`]).
+/// True when a step probably requests the token (see [`LIKELY_SCRIPTS`]), or may do so where
+/// trustlint cannot look: a local action (`uses: ./…`) is often a wrapper around
+/// configure-aws-credentials.
 pub fn likely_consumer(step: &Step) -> bool {
+    if step.uses.as_ref().is_some_and(|u| u.value.is_local()) {
+        return true;
+    }
     if let Some(run) = &step.run {
         let script = run.value.to_ascii_lowercase();
         if LIKELY_SCRIPTS.iter().any(|s| script.contains(s)) {
@@ -307,13 +312,15 @@ mod tests {
             {"uses": "depot/build-push-action@v1"},
             {"uses": "octo-sts/action@v1"},
             {"uses": "octo-sts/actionable@v1"},
-            {"run": "make test"}
+            {"run": "make test"},
+            {"uses": "./.github/actions/deploy"},
+            {"uses": "actions/checkout@v4"}
         ]"#,
         );
         let got: Vec<bool> = s.iter().map(likely_consumer).collect();
         assert_eq!(
             got,
-            [true, true, true, true, false, false, true, true, false, false]
+            [true, true, true, true, false, false, true, true, false, false, true, false]
         );
     }
 }

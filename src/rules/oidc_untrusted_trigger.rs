@@ -437,8 +437,11 @@ fn how_it_runs(ctx: &WorkflowContext<'_>, reach: &Reach<'_>) -> String {
     }
 }
 
-fn event_note(event: &str) -> &'static str {
+fn event_note(event: &str, forks_skipped: bool) -> &'static str {
     match event {
+        "pull_request_target" if forks_skipped => {
+            "it runs with the base repository's permissions"
+        }
         "pull_request_target" => "it runs for pull requests from forks too, with the base repository's permissions",
         "workflow_run" => "it runs after another workflow — one that pull requests, forks included, can trigger — with the base repository's permissions",
         _ => "anyone who can comment on a pull request can trigger it, and it runs with the base repository's permissions",
@@ -486,6 +489,12 @@ fn privileged(
                 "any cloud role that trusts this repository",
             ),
         };
+        let forks_skipped = job.if_.as_ref().is_some_and(|c| skips_forks(&c.value));
+        let who = if forks_skipped {
+            "anyone who can push a branch to this repository (the `if:` skips forks)"
+        } else {
+            "whoever opens a pull request"
+        };
         let subject = match &job.environment {
             Some(env) if !env.is_expression => format!(
                 "its subject names environment `{}`, exactly like a trusted run's",
@@ -494,13 +503,13 @@ fn privileged(
             _ => "its subject names the base or default branch (`ref:refs/heads/…`) like a trusted run's, so a trust policy pinned to that branch admits it".to_string(),
         };
         let message = format!(
-            "job `{}` {}; its step {} {}, while {}: {}, so whoever opens a pull request can run code in this job that requests the OIDC token and acts with {grant}. Nothing in the token gives it away: {subject}",
+            "job `{}` {}; its step {} {}, while {}: {}, so {who} can run code in this job that requests the OIDC token and acts with {grant}. Nothing in the token gives it away: {subject}",
             job.id.value,
             how_it_runs(ctx, reach),
             step_label(step),
             code.what,
             token,
-            event_note(&reach.event),
+            event_note(&reach.event, forks_skipped),
         );
         let mut finding = ctx
             .finding(&OidcUntrustedTrigger::META, code.span, message)
