@@ -128,7 +128,11 @@ fn bad_fixtures_fire_and_good_fixtures_are_clean() {
                     "{path}: {id} did not fire; got {findings:#?}"
                 );
                 // The default --fail-on is low: info findings alone do not fail the run.
-                let expected = if rule.meta().severity >= Severity::Low { 1 } else { 0 };
+                let expected = if rule.meta().severity >= Severity::Low {
+                    1
+                } else {
+                    0
+                };
                 assert_eq!(code, expected, "{path}: exit code");
             } else {
                 // A good setup gets no false alarm from any rule.

@@ -13,19 +13,26 @@ pub mod invalid_policy;
 pub mod page;
 mod registry;
 mod workflow_context;
+mod workflow_jobs;
+#[cfg(test)]
+mod workflow_rule_tests;
 
 // The rules, one file each.
 pub mod credentials_in_outputs;
+pub mod excessive_id_token_permission;
 pub mod fail_open_operator;
 pub mod github_actions_role_name;
 pub mod hardcoded_aws_key;
 pub mod immutable_id_wildcard;
 pub mod invalid_credentials_action_input;
+pub mod invalid_permission;
 pub mod invalid_workflow;
 pub mod mismatched_action;
 pub mod missing_aud_condition;
+pub mod missing_id_token_permission;
 pub mod missing_sub_condition;
 pub mod not_principal_or_not_action;
+pub mod oidc_untrusted_trigger;
 pub mod outdated_credentials_action;
 pub mod set_operator_on_single_valued_key;
 pub mod static_aws_credentials;

@@ -39,6 +39,11 @@ static RULES: &[&dyn Rule] = &[
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,
     &invalid_workflow::InvalidWorkflow,
+    // Workflows: permissions and triggers.
+    &missing_id_token_permission::MissingIdTokenPermission,
+    &invalid_permission::InvalidPermission,
+    &oidc_untrusted_trigger::OidcUntrustedTrigger,
+    &excessive_id_token_permission::ExcessiveIdTokenPermission,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {

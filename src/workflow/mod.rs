@@ -27,7 +27,7 @@ pub use oidc::{
     oidc_consumer, ConsumerKind, ConsumerMatch, ConsumerSpec, OidcConsumer, OIDC_CONSUMERS,
 };
 pub use permissions::{
-    caller_grants, declared_id_token, effective_id_token, effective_id_token_in_repo, CallerGrant,
-    CallerOutcome, EffectiveIdToken, Provenance,
+    caller_grants, declared_id_token, effective_id_token, effective_id_token_in_repo,
+    split_workflow_path, CallerGrant, CallerOutcome, EffectiveIdToken, Provenance,
 };
 pub use uses::{UsesKind, UsesRef};

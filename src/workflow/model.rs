@@ -21,6 +21,10 @@ pub enum WorkflowProblemKind {
     DuplicateKey,
     /// A shape GitHub rejects or cannot interpret: wrong type, unknown key, missing key.
     Invalid,
+    /// A `permissions` value GitHub rejects: neither `read-all`, `write-all`, `{}` nor a
+    /// mapping, or a scope whose level is not a scalar. Reported by `invalid-permission`, which
+    /// also checks scopes and levels, rather than by `invalid-workflow`.
+    InvalidPermissions,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -448,6 +452,15 @@ impl Builder {
         });
     }
 
+    fn invalid_permissions(&mut self, span: Span, message: impl Into<String>) {
+        self.problems.push(WorkflowProblem {
+            kind: WorkflowProblemKind::InvalidPermissions,
+            message: message.into(),
+            span,
+            related: None,
+        });
+    }
+
     fn invalid_related(
         &mut self,
         span: Span,
@@ -867,7 +880,7 @@ impl Builder {
                             scope: Spanned::new(entry.key.clone(), entry.key_span),
                             level: Spanned::new(level, entry.value.span),
                         }),
-                        None => self.invalid(
+                        None => self.invalid_permissions(
                             entry.value.span,
                             format!(
                                 "the level of `{}` must be read, write or none, found {}",
@@ -884,7 +897,7 @@ impl Builder {
                     Some(s) => format!("\"{s}\""),
                     None => node.type_name().to_string(),
                 };
-                self.invalid(
+                self.invalid_permissions(
                     node.span,
                     format!(
                         "`permissions` must be read-all, write-all or a mapping of scopes to levels, found {found}"

@@ -14,6 +14,7 @@
 use super::model::{IdTokenLevel, Job, Workflow};
 use super::uses::UsesKind;
 use crate::source::{Span, Spanned};
+use std::collections::HashMap;
 
 /// The `id-token` level of one job and its provenance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,7 +202,7 @@ fn weakest(levels: &[&IdTokenLevel]) -> IdTokenLevel {
 
 /// Splits `…/.github/workflows/<file>` into (repository root prefix, file name). Workflows
 /// live directly in `.github/workflows/` (no subdirectories).
-fn split_workflow_path(path: &str) -> Option<(String, String)> {
+pub fn split_workflow_path(path: &str) -> Option<(String, String)> {
     const DIR: &str = ".github/workflows/";
     let path = path.replace('\\', "/");
     let at = path
@@ -221,59 +222,100 @@ fn split_workflow_path(path: &str) -> Option<(String, String)> {
 /// `uses: ./.github/workflows/<file>`. A caller that is itself a reusable workflow is resolved
 /// through its own callers (cycles are cut). Remote callers (`owner/repo/.github/…@ref`)
 /// cannot be seen from one repository and are not included.
+///
+/// Each workflow's callers are resolved once per query, chains are followed at most
+/// [`MAX_NESTING`] levels up (GitHub's own limit on nested reusable workflows) and at most
+/// [`MAX_WEIGHT`] grants are built, so that odd call graphs (many paths between the same
+/// workflows) cost linear time, not exponential.
 pub fn caller_grants(callee_path: &str, all_workflows: &[(&str, &Workflow)]) -> Vec<CallerGrant> {
-    let mut visiting = Vec::new();
-    grants(callee_path, all_workflows, &mut visiting)
+    let mut walk = Walk {
+        all: all_workflows,
+        visiting: Vec::new(),
+        memo: HashMap::new(),
+        spent: 0,
+    };
+    walk.grants(callee_path).0
 }
 
-fn grants(
-    callee_path: &str,
-    all: &[(&str, &Workflow)],
-    visiting: &mut Vec<String>,
-) -> Vec<CallerGrant> {
-    let Some((root, file)) = split_workflow_path(callee_path) else {
-        return Vec::new();
-    };
-    if visiting.iter().any(|v| v == callee_path) {
-        return Vec::new();
-    }
-    visiting.push(callee_path.to_string());
-    let target = format!(".github/workflows/{file}");
-    let mut out = Vec::new();
-    for &(path, workflow) in all {
-        if path == callee_path {
-            continue;
+/// Levels of callers followed above a reusable workflow: GitHub runs at most ten levels of
+/// nested reusable workflows.
+pub const MAX_NESTING: usize = 10;
+
+/// Most caller grants (nested provenance included) built for one query.
+pub const MAX_WEIGHT: usize = 10_000;
+
+struct Walk<'a, 'w> {
+    all: &'a [(&'w str, &'w Workflow)],
+    visiting: Vec<String>,
+    /// Callers of each workflow already resolved, with their weight (grants they hold,
+    /// nested ones included).
+    memo: HashMap<String, (Vec<CallerGrant>, usize)>,
+    spent: usize,
+}
+
+impl Walk<'_, '_> {
+    fn grants(&mut self, callee_path: &str) -> (Vec<CallerGrant>, usize) {
+        if let Some(done) = self.memo.get(callee_path) {
+            return done.clone();
         }
-        match split_workflow_path(path) {
-            Some((r, _)) if r == root => {}
-            _ => continue,
+        let Some((root, file)) = split_workflow_path(callee_path) else {
+            return (Vec::new(), 0);
+        };
+        if self.visiting.iter().any(|v| v == callee_path) || self.visiting.len() >= MAX_NESTING {
+            return (Vec::new(), 0);
         }
-        for job in &workflow.jobs {
-            let Some(uses) = &job.uses else { continue };
-            let UsesKind::Local { path: local } = &uses.value.kind else {
-                continue;
-            };
-            let local = local.replace('\\', "/");
-            if local.trim_start_matches("./") != target {
+        self.visiting.push(callee_path.to_string());
+        let target = format!(".github/workflows/{file}");
+        let mut out = Vec::new();
+        let mut weight = 0;
+        let all = self.all;
+        for &(path, workflow) in all {
+            if path == callee_path {
                 continue;
             }
-            let own_callers = if workflow.is_reusable() {
-                grants(path, all, visiting)
-            } else {
-                Vec::new()
-            };
-            let effective = effective_id_token(path, workflow, job, &own_callers);
-            out.push(CallerGrant {
-                caller_path: path.to_string(),
-                caller_job_id: job.id.clone(),
-                span: uses.span,
-                level: effective.level,
-                source: effective.source,
-            });
+            match split_workflow_path(path) {
+                Some((r, _)) if r == root => {}
+                _ => continue,
+            }
+            for job in &workflow.jobs {
+                let Some(uses) = &job.uses else { continue };
+                let UsesKind::Local { path: local } = &uses.value.kind else {
+                    continue;
+                };
+                let local = local.replace('\\', "/");
+                if local.trim_start_matches("./") != target {
+                    continue;
+                }
+                if self.spent >= MAX_WEIGHT {
+                    break;
+                }
+                let (mut own_callers, mut own_weight) = if workflow.is_reusable() {
+                    self.grants(path)
+                } else {
+                    (Vec::new(), 0)
+                };
+                if self.spent + own_weight + 1 > MAX_WEIGHT {
+                    // Too many paths: judge this caller without its own callers.
+                    own_callers.clear();
+                    own_weight = 0;
+                }
+                self.spent += own_weight + 1;
+                weight += own_weight + 1;
+                let effective = effective_id_token(path, workflow, job, &own_callers);
+                out.push(CallerGrant {
+                    caller_path: path.to_string(),
+                    caller_job_id: job.id.clone(),
+                    span: uses.span,
+                    level: effective.level,
+                    source: effective.source,
+                });
+            }
         }
+        self.visiting.pop();
+        self.memo
+            .insert(callee_path.to_string(), (out.clone(), weight));
+        (out, weight)
     }
-    visiting.pop();
-    out
 }
 
 /// [`effective_id_token`] with the callers found among `all_workflows`.

@@ -29,9 +29,18 @@ pub(super) fn one_invalid<'p>(
     problems: &'p [WorkflowProblem],
     needle: &str,
 ) -> &'p WorkflowProblem {
+    one_of_kind(problems, WorkflowProblemKind::Invalid, needle)
+}
+
+/// Asserts exactly one problem of `kind` containing `needle` and returns it.
+pub(super) fn one_of_kind<'p>(
+    problems: &'p [WorkflowProblem],
+    kind: WorkflowProblemKind,
+    needle: &str,
+) -> &'p WorkflowProblem {
     let hits: Vec<_> = problems
         .iter()
-        .filter(|p| p.kind == WorkflowProblemKind::Invalid && p.message.contains(needle))
+        .filter(|p| p.kind == kind && p.message.contains(needle))
         .collect();
     assert_eq!(hits.len(), 1, "{needle:?} in {:#?}", messages(problems));
     hits[0]

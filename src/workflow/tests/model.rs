@@ -221,18 +221,23 @@ fn permission_values_are_kept_raw() {
 
 #[test]
 fn invalid_permission_blocks() {
+    // Reported as their own kind (by invalid-permission), not as Invalid.
+    const PERMS: WorkflowProblemKind = WorkflowProblemKind::InvalidPermissions;
     let (p, problems) = workflow_permissions(r#""read""#);
-    one_invalid(&problems, "found \"read\"");
+    one_of_kind(&problems, PERMS, "found \"read\"");
+    assert_eq!(problems.len(), 1);
     assert_eq!(p.unwrap().id_token(), IdTokenLevel::Invalid("read".into()));
     let (p, problems) = workflow_permissions(r#"["id-token"]"#);
-    one_invalid(
+    one_of_kind(
         &problems,
+        PERMS,
         "`permissions` must be read-all, write-all or a mapping",
     );
     assert!(matches!(p.unwrap().id_token(), IdTokenLevel::Invalid(_)));
     let (p, problems) = workflow_permissions(r#"{"id-token": {"x": 1}, "contents": "read"}"#);
-    one_invalid(
+    one_of_kind(
         &problems,
+        PERMS,
         "the level of `id-token` must be read, write or none",
     );
     // The unreadable entry is dropped: id-token is not listed, so none.

@@ -326,3 +326,37 @@ fn call_cycles_terminate() {
     let e = effective_id_token(".github/workflows/a.yml", &a, job(&a, "a"), &own);
     assert!(matches!(e.source, Provenance::DependsOnCaller { .. }));
 }
+
+#[test]
+fn many_paths_between_callers_stay_cheap() {
+    // 40 reusable workflows, each called by two others and running steps itself: the number of
+    // caller chains is exponential, the work must not be.
+    let docs: Vec<(String, Workflow)> = (0..40)
+        .map(|i| {
+            let json = format!(
+                r#"{{"on": "workflow_call", "permissions": {{"id-token": "write"}}, "jobs": {{
+                    "a": {{"uses": "./.github/workflows/w{}.yml"}},
+                    "b": {{"uses": "./.github/workflows/w{}.yml"}},
+                    "c": {{"runs-on": "x", "steps": [{{"run": "make"}}]}}
+                }}}}"#,
+                (i + 1) % 40,
+                (i + 7) % 40
+            );
+            (format!("r/.github/workflows/w{i}.yml"), wf(&json))
+        })
+        .collect();
+    let all: Vec<(&str, &Workflow)> = docs.iter().map(|(p, w)| (p.as_str(), w)).collect();
+    let started = std::time::Instant::now();
+    for (path, w) in &all {
+        let e = effective_id_token_in_repo(path, w, job(w, "c"), &all);
+        let _ = e.explain(path, &|p, s| format!("{p}:{}", s.start));
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    // Nesting deeper than GitHub allows is cut, not followed.
+    let grants = caller_grants("r/.github/workflows/w0.yml", &all);
+    assert_eq!(grants.len(), 2);
+}
