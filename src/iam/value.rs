@@ -52,11 +52,7 @@ impl Expanded {
         let mut out = Vec::new();
         for piece in &self.pieces {
             match piece {
-                Piece::Text(s) => out.extend(s.chars().map(|c| match c {
-                    '*' => Tok::AnyRun,
-                    '?' => Tok::AnyOne,
-                    c => Tok::Char(c),
-                })),
+                Piece::Text(s) => out.extend(tokenize(s)),
                 Piece::Literal(s) => out.extend(s.chars().map(Tok::Char)),
             }
         }
@@ -201,40 +197,7 @@ fn resolve(inner: &str, request: &Request) -> Result<Resolved, Failure> {
     }
 }
 
-/// A pattern element: a literal character or one of IAM's two wildcards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Tok {
-    Char(char),
-    /// `*`: any run of characters, also none.
-    AnyRun,
-    /// `?`: exactly one character.
-    AnyOne,
-}
-
-/// True when `pattern` matches the whole of `text` (the algorithm of
-/// [`super::wildcard::like_match`], over tokens so that literal `*` and `?` can be expressed).
-pub(crate) fn tokens_match(pattern: &[Tok], text: &str) -> bool {
-    let t: Vec<char> = text.chars().collect();
-    let p = pattern;
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == Tok::AnyOne || p[pi] == Tok::Char(t[ti])) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == Tok::AnyRun {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((star_p, star_t)) = star {
-            pi = star_p + 1;
-            ti = star_t + 1;
-            star = Some((star_p, star_t + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&tok| tok == Tok::AnyRun)
-}
+pub(crate) use super::wildcard::{tokenize, tokens_match, Tok};
 
 /// The six colon-separated parts of an ARN pattern (the last part keeps its colons), or `None`
 /// when the pattern has fewer than six parts.

@@ -1,20 +1,48 @@
 //! IAM's `…Like` wildcards: `*` is any run of characters (also none, also `/` and `:`), `?` is
 //! exactly one character. There is no other syntax: no classes, braces or escapes.
 
+/// A pattern element: a literal character or one of IAM's two wildcards. Policy variables
+/// expand to literal characters, so a `*` they produce is a `Char`, never a wildcard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tok {
+    Char(char),
+    /// `*`: any run of characters, also none.
+    AnyRun,
+    /// `?`: exactly one character.
+    AnyOne,
+}
+
+/// The tokens of a pattern as written in a `…Like` condition.
+pub fn tokenize(pattern: &str) -> Vec<Tok> {
+    pattern
+        .chars()
+        .map(|c| match c {
+            '*' => Tok::AnyRun,
+            '?' => Tok::AnyOne,
+            c => Tok::Char(c),
+        })
+        .collect()
+}
+
 /// True when `pattern` (with IAM wildcards) matches the whole of `text`.
+pub fn like_match(pattern: &str, text: &str) -> bool {
+    tokens_match(&tokenize(pattern), text)
+}
+
+/// True when the token pattern matches the whole of `text`.
 ///
 /// Greedy matching with backtracking to the last `*`: linear in practice, O(n·m) at worst, and no
 /// regex compilation per value.
-pub fn like_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
+pub fn tokens_match(pattern: &[Tok], text: &str) -> bool {
     let t: Vec<char> = text.chars().collect();
+    let p = pattern;
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && p[pi] == t[ti])) {
+        if pi < p.len() && (p[pi] == Tok::AnyOne || p[pi] == Tok::Char(t[ti])) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == Tok::AnyRun {
             star = Some((pi, ti));
             pi += 1;
         } else if let Some((star_p, star_t)) = star {
@@ -25,7 +53,7 @@ pub fn like_match(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&tok| tok == Tok::AnyRun)
 }
 
 /// True when the value uses IAM wildcard characters.

@@ -169,18 +169,8 @@ pub struct PredictedSubject {
 
 /// Splits `…/.github/workflows/<file>` into (prefix before `.github/`, repo-relative path).
 fn split_workflow_path(path: &str) -> Option<(String, String)> {
-    const DIR: &str = ".github/workflows/";
-    let path = path.replace('\\', "/");
-    let at = path
-        .match_indices(DIR)
-        .map(|(i, _)| i)
-        .filter(|&i| i == 0 || path.as_bytes()[i - 1] == b'/')
-        .last()?;
-    let file = &path[at + DIR.len()..];
-    if file.is_empty() || file.contains('/') {
-        return None;
-    }
-    Some((path[..at].to_string(), path[at..].to_string()))
+    crate::workflow::split_workflow_path(path)
+        .map(|(root, file)| (root, format!(".github/workflows/{file}")))
 }
 
 /// The path of a workflow file inside its repository (`.github/workflows/x.yml`).

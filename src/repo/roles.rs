@@ -19,8 +19,9 @@
 use super::names::{split_role_resource, RoleArn};
 use crate::config::Config;
 use crate::source::NodeKind;
-use crate::workflow::{expression_refs, scalar_text, EnvVar, ExprRef, Job, Step, Workflow};
-use std::ops::Range;
+use crate::workflow::{
+    expression_ranges, expression_refs, scalar_text, EnvVar, ExprRef, Job, Step, Workflow,
+};
 use std::path::PathBuf;
 
 /// How deep `env` values may refer to other values. GitHub's scoping already ends every chain
@@ -232,7 +233,7 @@ impl Resolver<'_> {
             via: Vec::new(),
         };
         let mut last = 0;
-        for (whole, body) in expressions(text) {
+        for (whole, body) in expression_ranges(text) {
             out.text.push_str(&text[last..whole.start]);
             last = whole.end;
             let written = &text[whole.clone()];
@@ -417,46 +418,10 @@ fn find_env<'v>(vars: &'v [EnvVar], name: &str) -> Option<&'v EnvVar> {
     })
 }
 
-/// The `${{ … }}` of `text`: (whole range, body range; `None` when unterminated). A `}}` inside
-/// a single-quoted string does not end an expression.
-fn expressions(text: &str) -> Vec<(Range<usize>, Option<Range<usize>>)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(found) = text.get(i..).and_then(|rest| rest.find("${{")) {
-        let start = i + found;
-        let mut j = start + 3;
-        let mut in_string = false;
-        let mut end = None;
-        while j < bytes.len() {
-            match bytes[j] {
-                b'\'' => in_string = !in_string,
-                b'}' if !in_string && bytes.get(j + 1) == Some(&b'}') => {
-                    end = Some(j);
-                    break;
-                }
-                _ => {}
-            }
-            j += 1;
-        }
-        match end {
-            Some(body_end) => {
-                out.push((start..body_end + 2, Some(start + 3..body_end)));
-                i = body_end + 2;
-            }
-            None => {
-                out.push((start..text.len(), None));
-                break;
-            }
-        }
-    }
-    out
-}
-
 /// The text is one `${{ … }}` and nothing else (besides spaces).
 fn is_single_expression(text: &str) -> bool {
     let trimmed = text.trim();
-    matches!(expressions(trimmed).as_slice(), [(whole, Some(_))] if whole.start == 0 && whole.end == trimmed.len())
+    matches!(expression_ranges(trimmed).as_slice(), [(whole, Some(_))] if whole.start == 0 && whole.end == trimmed.len())
 }
 
 /// The value of a single-quoted expression string literal (`''` is a quote).

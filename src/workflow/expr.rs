@@ -105,15 +105,23 @@ pub fn has_expression(text: &str) -> bool {
     text.contains("${{")
 }
 
-/// (inner body range, whole `${{ … }}` range) pairs.
+/// (inner body range, whole `${{ … }}` range) pairs; an unterminated expression runs to the end.
 fn expression_bodies(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    expression_ranges(text)
+        .into_iter()
+        .map(|(whole, body)| (body.unwrap_or(whole.start + 3..whole.end), whole))
+        .collect()
+}
+
+/// Every `${{ … }}` of `text`: (whole range, body range — `None` when unterminated). A `}}`
+/// inside a single-quoted string does not end an expression.
+pub fn expression_ranges(text: &str) -> Vec<(Range<usize>, Option<Range<usize>>)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(found) = text.get(i..).and_then(|rest| rest.find("${{")) {
         let start = i + found;
-        let body_start = start + 3;
-        let mut j = body_start;
+        let mut j = start + 3;
         let mut in_string = false;
         let mut end = None;
         while j < bytes.len() {
@@ -129,11 +137,11 @@ fn expression_bodies(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
         }
         match end {
             Some(body_end) => {
-                out.push((body_start..body_end, start..body_end + 2));
+                out.push((start..body_end + 2, Some(start + 3..body_end)));
                 i = body_end + 2;
             }
             None => {
-                out.push((body_start..bytes.len(), start..bytes.len()));
+                out.push((start..bytes.len(), None));
                 break;
             }
         }

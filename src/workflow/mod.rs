@@ -17,7 +17,9 @@ mod uses;
 #[cfg(test)]
 mod tests;
 
-pub use expr::{condition_refs, expression_refs, has_expression, ExprRef, CONTEXTS};
+pub use expr::{
+    condition_refs, expression_ranges, expression_refs, has_expression, ExprRef, CONTEXTS,
+};
 pub use model::{
     build_workflow, is_true, scalar_text, CallOutput, EnvVar, Environment, Filter, IdTokenLevel,
     Job, PermissionEntry, Permissions, PermissionsKind, Step, Trigger, TriggerForm, TriggerInput,
