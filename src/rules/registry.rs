@@ -31,6 +31,12 @@ static RULES: &[&dyn Rule] = &[
     &duplicate_key::DuplicateKey,
     &invalid_policy::InvalidPolicy,
     &invalid_workflow::InvalidWorkflow,
+    // Cross-check: workflows against the trust policies of their roles.
+    &trust_policy_denies_workflow::TrustPolicyDeniesWorkflow,
+    &audience_mismatch::AudienceMismatch,
+    &pull_request_can_assume_role::PullRequestCanAssumeRole,
+    &trust_broader_than_workflows::TrustBroaderThanWorkflows,
+    &unresolved_role::UnresolvedRole,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
