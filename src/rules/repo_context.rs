@@ -192,6 +192,11 @@ fn roles_line(config: &Config, arn: &str) -> Option<(Arc<SourceFile>, Span, Stri
         .find(|k| RoleArn::parse(k).is_ok_and(|k| k.same_role(&wanted)))?;
     let file = Arc::new(SourceFile::new(path, text));
     let at = file.text.find(key.as_str())?;
+    let at = if file.text[..at].ends_with('"') {
+        at - 1
+    } else {
+        at
+    };
     let end = file.text[at..]
         .find('\n')
         .map_or(file.text.len(), |n| at + n);

@@ -58,20 +58,13 @@ impl Rule for TrustBroaderThanWorkflows {
                     continue;
                 }
                 spans.push(a.value_span);
-                let examples: Vec<&str> = admissions
-                    .iter()
-                    .filter(|b| b.value_span == a.value_span)
-                    .map(|b| b.example.as_str())
-                    .collect();
                 let message = format!(
-                    "the trust policy admits {} that none of the {} workflow job(s) assuming {} present",
-                    examples
-                        .iter()
-                        .map(|e| format!("`{e}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    "the trust policy of {} admits subjects that no workflow job assuming the role presents, such as `{}` ({} job{} of the scan assume{} it)",
+                    first.resolution.arn().unwrap_or_default(),
+                    a.example,
                     users.len(),
-                    first.resolution.arn().unwrap_or_default()
+                    if users.len() == 1 { "" } else { "s" },
+                    if users.len() == 1 { "s" } else { "" },
                 );
                 let mut finding = Finding::new(&Self::META, &policy.file, a.value_span, message)
                     .witness(a.example.clone())
