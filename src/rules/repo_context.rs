@@ -215,7 +215,12 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn lookup_policy(arn: &str, ctx: &RepoContext<'_>, policies: &mut Vec<PolicyFile>) -> PolicyLookup {
+fn lookup_policy(
+    arn: &str,
+    repo_prefix: &str,
+    ctx: &RepoContext<'_>,
+    policies: &mut Vec<PolicyFile>,
+) -> PolicyLookup {
     if let Some(path) = policy_path_for(arn, ctx.config) {
         if let Some(i) = policies.iter().position(|p| same_file(&p.file.path, &path)) {
             return PolicyLookup::Found(i);
@@ -237,12 +242,23 @@ fn lookup_policy(arn: &str, ctx: &RepoContext<'_>, policies: &mut Vec<PolicyFile
         };
     }
     let name = role_name(arn).unwrap_or_default();
-    let matching: Vec<usize> = policies
+    let mut matching: Vec<usize> = policies
         .iter()
         .enumerate()
         .filter(|(_, p)| p.scanned && policy_stem(&p.file) == name)
         .map(|(i, _)| i)
         .collect();
+    // Several scanned repositories: prefer the policies of the workflow's own.
+    if matching.len() > 1 {
+        let same: Vec<usize> = matching
+            .iter()
+            .copied()
+            .filter(|&i| policies[i].file.display_path.starts_with(repo_prefix))
+            .collect();
+        if !same.is_empty() {
+            matching = same;
+        }
+    }
     match matching.as_slice() {
         [i] => PolicyLookup::Found(*i),
         [] => PolicyLookup::Missing {
@@ -437,9 +453,12 @@ fn analyse(ctx: &RepoContext<'_>) -> Analysis {
                 };
                 let input = step.input_text("role-to-assume").unwrap_or_default();
                 let resolution = resolve_role(input.trim(), step, job, &wf.workflow, ctx.config);
+                let prefix = path
+                    .rfind(".github/workflows/")
+                    .map_or("", |at| &path[..at]);
                 let policy = resolution
                     .arn()
-                    .map(|arn| lookup_policy(arn, ctx, &mut policies));
+                    .map(|arn| lookup_policy(arn, prefix, ctx, &mut policies));
                 let prediction = repo
                     .as_ref()
                     .map(|r| predict_job(path, &wf.workflow, job, step, r, &callers));
