@@ -116,6 +116,7 @@ fn main() {
         excludes: Vec::new(),
         rules: all_rules().to_vec(),
         config: &config,
+        repository: None,
     };
     // One warm-up run fills the page cache; then the best of three.
     scan(&options).unwrap();

@@ -4,7 +4,10 @@
 use crate::config::Config;
 use crate::policy::{build_policy, looks_like_trust_policy, PolicyProblem, TrustPolicy};
 use crate::report::{Notice, Report};
-use crate::rules::{self, Finding, PolicyContext, Rule, Settings, WorkflowContext, Workflows};
+use crate::rules::{
+    self, Finding, PolicyContext, PolicyFile, RepoContext, Rule, Settings, WorkflowContext,
+    WorkflowFile, Workflows,
+};
 use crate::source::{
     self, display_path, parse_json, parse_yaml, DiscoverOptions, Discovered, Node, SourceFile, Span,
 };
@@ -20,6 +23,9 @@ pub struct ScanOptions<'a> {
     pub excludes: Vec<String>,
     pub rules: Vec<&'static dyn Rule>,
     pub config: &'a Config,
+    /// `--repository OWNER/NAME` (or a remote URL): the repository when trustlint.toml does not
+    /// name it.
+    pub repository: Option<String>,
 }
 
 /// An error the user must fix (exit code 2): a missing path, a bad glob.
@@ -29,11 +35,11 @@ pub struct ScanError(pub String);
 /// A file parsed into one of the models the rules inspect.
 enum Parsed {
     Policy {
-        policy: TrustPolicy,
+        policy: Arc<TrustPolicy>,
         problems: Vec<PolicyProblem>,
     },
     Workflow {
-        workflow: Workflow,
+        workflow: Arc<Workflow>,
         problems: Vec<WorkflowProblem>,
     },
 }
@@ -66,7 +72,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
             .iter()
             .filter_map(|l| match &l.parsed {
                 Some((source, Parsed::Workflow { workflow, .. })) => {
-                    Some((source.as_ref(), workflow))
+                    Some((source.as_ref(), workflow.as_ref()))
                 }
                 _ => None,
             })
@@ -79,6 +85,31 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
             None => Vec::new(),
         })
         .collect();
+
+    // The repository as a whole: workflows against the trust policies of their roles.
+    let root = options
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let identity = crate::repo::detect(&root, options.config, options.repository.as_deref())
+        .map_err(|e| ScanError(format!("--repository: {e}")))?;
+    let (policies, workflow_files) = repository_files(&loaded);
+    let mut repo_findings = {
+        let ctx = RepoContext::new(
+            &root,
+            options.config,
+            identity.as_ref(),
+            &policies,
+            &workflow_files,
+            &settings,
+        );
+        let mut out = Vec::new();
+        for rule in &options.rules {
+            rule.check_repository(&ctx, &mut out);
+        }
+        out
+    };
 
     let mut report = Report::default();
     for skip in skipped {
@@ -98,6 +129,14 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
             } else {
                 report.findings.push(finding);
             }
+        }
+    }
+    share_redactions(&mut repo_findings);
+    for finding in repo_findings {
+        if suppress::is_suppressed(&finding) {
+            report.suppressed += 1;
+        } else {
+            report.findings.push(finding);
         }
     }
     for finding in &mut report.findings {
@@ -136,6 +175,67 @@ fn share_redactions(findings: &mut [Finding]) {
             finding.redactions.clone_from(spans);
         }
     }
+}
+
+/// The parsed policies and workflows of a scan, for repository-level checks.
+fn repository_files(loaded: &[Loaded]) -> (Vec<PolicyFile>, Vec<WorkflowFile>) {
+    let mut policies = Vec::new();
+    let mut workflows = Vec::new();
+    for l in loaded {
+        match &l.parsed {
+            Some((source, Parsed::Policy { policy, .. })) => policies.push(PolicyFile {
+                file: Arc::clone(source),
+                policy: Arc::clone(policy),
+                scanned: true,
+            }),
+            Some((source, Parsed::Workflow { workflow, .. })) => workflows.push(WorkflowFile {
+                file: Arc::clone(source),
+                workflow: Arc::clone(workflow),
+            }),
+            None => {}
+        }
+    }
+    (policies, workflows)
+}
+
+/// The policies and workflows under `paths`, parsed (for `suggest`).
+pub fn parse_repository(
+    paths: &[PathBuf],
+    excludes: &[String],
+) -> Result<(Vec<PolicyFile>, Vec<WorkflowFile>), ScanError> {
+    let discover_options =
+        DiscoverOptions::new(excludes).map_err(|e| ScanError(format!("--exclude: {e}")))?;
+    let (files, _) =
+        source::discover(paths, &discover_options).map_err(|e| ScanError(e.to_string()))?;
+    let loaded: Vec<Loaded> = files
+        .par_iter()
+        .map(|file| load(file, rules::all_rules()))
+        .collect();
+    Ok(repository_files(&loaded))
+}
+
+/// Reads one trust policy the way a scan does (for `[roles]` files outside the scan). `Err`
+/// says why it is not one.
+pub fn load_policy_file(path: &std::path::Path) -> Result<PolicyFile, String> {
+    let text = source::read_text(path).map_err(|skip| skip.reason)?;
+    let source = Arc::new(SourceFile::new(path, text));
+    let root = parse_json(&source.text).map_err(|error| {
+        let at = source.line_col(error.span.start);
+        format!(
+            "not valid JSON: {} at line {}, column {}",
+            error.message, at.line, at.column
+        )
+    })?;
+    if !looks_like_trust_policy(&root) {
+        return Err("not a trust policy (no `Statement` with a `Principal`)".to_string());
+    }
+    let (policy, _) = build_policy(&root);
+    let policy = policy.ok_or("not a valid trust policy")?;
+    Ok(PolicyFile {
+        file: source,
+        policy: Arc::new(policy),
+        scanned: false,
+    })
 }
 
 fn check(
@@ -265,7 +365,13 @@ fn load_policy(source: Arc<SourceFile>, explicit: bool, rules: &[&'static dyn Ru
         statements: Vec::new(),
         span: root.span,
     });
-    loaded.parsed = Some((source, Parsed::Policy { policy, problems }));
+    loaded.parsed = Some((
+        source,
+        Parsed::Policy {
+            policy: Arc::new(policy),
+            problems,
+        },
+    ));
     loaded
 }
 
@@ -307,7 +413,13 @@ fn load_workflow(
     let (workflow, problems) = build_workflow(&root);
     match workflow {
         Some(workflow) => {
-            loaded.parsed = Some((source, Parsed::Workflow { workflow, problems }));
+            loaded.parsed = Some((
+                source,
+                Parsed::Workflow {
+                    workflow: Arc::new(workflow),
+                    problems,
+                },
+            ));
         }
         None => {
             // Not even a mapping: every problem is an invalid-workflow finding.

@@ -155,9 +155,21 @@ fn snapshots_of_each_rule_on_its_bad_fixtures() {
             .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("bad"))
             .map(|p| relative(p))
             .collect();
-        let mut args = vec!["check", "--select", id, "--color", "never"];
-        args.extend(bad.iter().map(String::as_str));
-        let (stdout, _) = trustlint(&args);
+        // Files are checked together; a directory is a repository with its own trustlint.toml,
+        // checked on its own.
+        let (dirs, files): (Vec<&String>, Vec<&String>) =
+            bad.iter().partition(|p| root().join(p).is_dir());
+        let mut runs: Vec<Vec<&String>> = Vec::new();
+        if !files.is_empty() {
+            runs.push(files);
+        }
+        runs.extend(dirs.into_iter().map(|d| vec![d]));
+        let mut stdout = String::new();
+        for run in runs {
+            let mut args = vec!["check", "--select", id, "--color", "never"];
+            args.extend(run.iter().map(|s| s.as_str()));
+            stdout.push_str(&trustlint(&args).0);
+        }
         insta::assert_snapshot!(format!("rule__{id}"), stdout);
     }
 }

@@ -37,6 +37,10 @@ pub struct CheckArgs {
     /// Colours in human output (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// The GitHub repository the workflows belong to (OWNER/NAME or a remote URL), for the
+    /// cross-check, when trustlint.toml does not name it; else the clone's origin remote.
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repository: Option<String>,
     /// Print only the summary line (human format) and no notices.
     #[arg(long, short)]
     pub quiet: bool,
@@ -95,6 +99,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         excludes,
         rules,
         config: &config,
+        repository: args.repository.clone(),
     };
     let report = match scan(&options) {
         Ok(report) => report,

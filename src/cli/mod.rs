@@ -1,8 +1,9 @@
-//! The command line: `check`, `simulate`, `rules`, `explain`.
+//! The command line: `check`, `simulate`, `suggest`, `rules`, `explain`.
 
 mod check;
 mod rules_cmd;
 pub mod simulate;
+mod suggest;
 
 use clap::{Parser, Subcommand};
 
@@ -35,6 +36,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Evaluate a trust policy for one AssumeRoleWithWebIdentity request, as IAM would.
     Simulate(simulate::SimulateArgs),
+    /// Print the tightest trust policy for each role the repository's workflows assume.
+    Suggest(suggest::SuggestArgs),
     /// List the rules.
     Rules(rules_cmd::RulesArgs),
     /// Print a rule's documentation.
@@ -57,6 +60,7 @@ pub fn main() -> i32 {
     match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Suggest(args) => suggest::run(args),
         Command::Rules(args) => rules_cmd::rules(args),
         Command::Explain(args) => rules_cmd::explain(args),
     }

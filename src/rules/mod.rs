@@ -12,6 +12,7 @@ mod finding;
 pub mod invalid_policy;
 pub mod page;
 mod registry;
+mod repo_context;
 mod workflow_context;
 mod workflow_jobs;
 #[cfg(test)]
@@ -49,12 +50,22 @@ pub mod unpinned_credentials_action;
 pub mod wildcard_action;
 pub mod wildcard_principal;
 pub mod wildcard_with_equals_operator;
+// The cross-check.
+pub mod audience_mismatch;
+pub mod pull_request_can_assume_role;
+pub mod trust_broader_than_workflows;
+pub mod trust_policy_denies_workflow;
+pub mod unresolved_role;
 
 pub use context::{
     claim_of, is_global_key, GithubTrust, PolicyContext, Settings, WEB_IDENTITY_ACTION,
 };
 pub use finding::{Finding, Related};
 pub use registry::{all_rules, find_rule};
+pub use repo_context::{
+    admitting_sub_value, describe_job, is_pull_request, repo_facts, Analysis, Denial, PolicyFile,
+    PolicyLookup, RepoContext, RoleUse, WorkflowFile,
+};
 pub use workflow_context::{WorkflowContext, Workflows};
 
 use std::fmt;
@@ -121,6 +132,9 @@ pub trait Rule: Send + Sync {
     fn check_policy(&self, _ctx: &PolicyContext<'_>, _out: &mut Vec<Finding>) {}
 
     fn check_workflow(&self, _ctx: &WorkflowContext<'_>, _out: &mut Vec<Finding>) {}
+
+    /// Called once per scan, after the per-file checks, with the whole repository.
+    fn check_repository(&self, _ctx: &RepoContext<'_>, _out: &mut Vec<Finding>) {}
 }
 
 /// Declares a rule's unit struct and its metadata, with the page embedded from `rules/<id>.md`.

@@ -44,6 +44,12 @@ static RULES: &[&dyn Rule] = &[
     &invalid_permission::InvalidPermission,
     &oidc_untrusted_trigger::OidcUntrustedTrigger,
     &excessive_id_token_permission::ExcessiveIdTokenPermission,
+    // Cross-check: workflows against the trust policies of their roles.
+    &trust_policy_denies_workflow::TrustPolicyDeniesWorkflow,
+    &audience_mismatch::AudienceMismatch,
+    &pull_request_can_assume_role::PullRequestCanAssumeRole,
+    &trust_broader_than_workflows::TrustBroaderThanWorkflows,
+    &unresolved_role::UnresolvedRole,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
