@@ -215,11 +215,23 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Scanned policies by file stem, built once per scan (a lookup per role use stays O(1)).
+type StemIndex = std::collections::HashMap<String, Vec<usize>>;
+
+fn stem_index(policies: &[PolicyFile]) -> StemIndex {
+    let mut index = StemIndex::new();
+    for (i, p) in policies.iter().enumerate().filter(|(_, p)| p.scanned) {
+        index.entry(policy_stem(&p.file)).or_default().push(i);
+    }
+    index
+}
+
 fn lookup_policy(
     arn: &str,
     repo_prefix: &str,
     ctx: &RepoContext<'_>,
     policies: &mut Vec<PolicyFile>,
+    stems: &StemIndex,
 ) -> PolicyLookup {
     if let Some(path) = policy_path_for(arn, ctx.config) {
         if let Some(i) = policies.iter().position(|p| same_file(&p.file.path, &path)) {
@@ -242,12 +254,7 @@ fn lookup_policy(
         };
     }
     let name = role_name(arn).unwrap_or_default();
-    let mut matching: Vec<usize> = policies
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.scanned && policy_stem(&p.file) == name)
-        .map(|(i, _)| i)
-        .collect();
+    let mut matching: Vec<usize> = stems.get(name).cloned().unwrap_or_default();
     // Several scanned repositories: prefer the policies of the workflow's own.
     if matching.len() > 1 {
         let same: Vec<usize> = matching
@@ -434,6 +441,7 @@ pub fn admitting_sub_value(
 
 fn analyse(ctx: &RepoContext<'_>) -> Analysis {
     let mut policies: Vec<PolicyFile> = ctx.policies.to_vec();
+    let stems = stem_index(&policies);
     let repo = ctx.identity.map(|i| repo_facts(i, ctx.config));
     let pairs: Vec<(&str, &Workflow)> = ctx
         .workflows
@@ -443,7 +451,13 @@ fn analyse(ctx: &RepoContext<'_>) -> Analysis {
     let mut uses = Vec::new();
     for (wi, wf) in ctx.workflows.iter().enumerate() {
         let path = wf.file.display_path.as_str();
-        let callers = local_callers(path, &pairs);
+        // Only a reusable workflow has callers; looking them up for every workflow would make
+        // the scan quadratic in the number of workflows.
+        let callers = if wf.workflow.is_reusable() {
+            local_callers(path, &pairs)
+        } else {
+            Vec::new()
+        };
         for (ji, job) in wf.workflow.jobs.iter().enumerate() {
             for (si, step) in job.steps.iter().enumerate() {
                 let is_aws =
@@ -458,7 +472,7 @@ fn analyse(ctx: &RepoContext<'_>) -> Analysis {
                     .map_or("", |at| &path[..at]);
                 let policy = resolution
                     .arn()
-                    .map(|arn| lookup_policy(arn, prefix, ctx, &mut policies));
+                    .map(|arn| lookup_policy(arn, prefix, ctx, &mut policies, &stems));
                 let prediction = repo
                     .as_ref()
                     .map(|r| predict_job(path, &wf.workflow, job, step, r, &callers));
