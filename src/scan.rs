@@ -54,9 +54,13 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
     let (files, skipped) = source::discover(&options.paths, &discover_options)
         .map_err(|e| ScanError(e.to_string()))?;
     let settings = options.config.settings();
+    // Workflows read only as context: their findings are not reported.
+    let context = context_workflows(&files);
+    let reported = files.len();
 
-    let loaded: Vec<Loaded> = files
+    let mut loaded: Vec<Loaded> = files
         .par_iter()
+        .chain(context.par_iter())
         .map(|file| load(file, &options.rules))
         .collect();
 
@@ -72,7 +76,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
             })
             .collect(),
     );
-    let checked: Vec<Vec<Finding>> = loaded
+    let checked: Vec<Vec<Finding>> = loaded[..reported]
         .par_iter()
         .map(|l| match &l.parsed {
             Some((source, parsed)) => check(source, parsed, &options.rules, &settings, &workflows),
@@ -87,6 +91,8 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
             message: format!("skipped: {}", skip.reason),
         });
     }
+    drop(workflows);
+    loaded.truncate(reported);
     for (file, findings) in loaded.into_iter().zip(checked) {
         report.files_scanned += usize::from(file.read);
         report.notices.extend(file.notice);
@@ -107,6 +113,52 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
     }
     report.sort();
     Ok(report)
+}
+
+/// The other workflows of the `.github/workflows/` directory of each workflow named on the
+/// command line, which the scan does not include: a hook such as pre-commit passes only the
+/// changed files, and a reusable workflow is judged with the permissions its callers grant.
+fn context_workflows(files: &[Discovered]) -> Vec<Discovered> {
+    let mut dirs: Vec<&std::path::Path> = files
+        .iter()
+        .filter(|f| f.explicit && is_workflow_path(&f.path))
+        .filter_map(|f| f.path.parent())
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut context = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && is_workflow_path(p))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let known = |p: &PathBuf| {
+                files.iter().any(|f| same_file(&f.path, p))
+                    || context.iter().any(|c: &Discovered| same_file(&c.path, p))
+            };
+            if !known(&path) {
+                context.push(Discovered {
+                    path,
+                    explicit: false,
+                });
+            }
+        }
+    }
+    context
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b
+        || match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
 }
 
 /// Gives every finding of a file every secret of that file to mask: the spans its rules marked
