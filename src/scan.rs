@@ -253,6 +253,19 @@ fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
         }
     };
     let source = Arc::new(SourceFile::new(&file.path, text));
+    let is_terraform = file
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("tf") || e.eq_ignore_ascii_case("hcl"));
+    if is_terraform {
+        // Named by a hook that passes every changed file (pre-commit): not ours to judge yet.
+        return Loaded {
+            read: true,
+            notice: Some(not_analysed(&source, "Terraform is not analysed")),
+            ..Loaded::default()
+        };
+    }
     if is_yaml_path(&file.path) {
         load_workflow(source, file.explicit || is_workflow_path(&file.path), rules)
     } else {
@@ -341,6 +354,20 @@ fn load_workflow(
     let root = match parse_yaml(&source.text) {
         Ok(root) => root,
         Err(error) => {
+            // Broken YAML outside `.github/workflows/` is reported only when it is evidently
+            // meant to be a workflow (pre-commit passes every changed YAML file).
+            let meant_as_workflow = is_workflow_path(&source.path) || source.text.contains("jobs:");
+            if !meant_as_workflow {
+                let at = source.line_col(error.span.start);
+                loaded.notice = Some(not_analysed(
+                    &source,
+                    &format!(
+                        "not a GitHub Actions workflow (not valid YAML: {} at line {}, column {})",
+                        error.message, at.line, at.column
+                    ),
+                ));
+                return loaded;
+            }
             if selected(rules, rules::invalid_workflow::InvalidWorkflow::META.id) {
                 loaded
                     .findings

@@ -58,3 +58,46 @@ fn context_workflows_are_not_reported() {
         );
     }
 }
+
+#[test]
+fn files_a_hook_passes_that_are_not_ours_get_notices_not_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Terraform with an embedded policy, a Helm template (not YAML), a broken workflow.
+    std::fs::write(
+        root.join("main.tf"),
+        "resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = <<EOF\n{\"Statement\": [{\"Action\": \"sts:AssumeRole\"\nEOF\n}\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("chart.yaml"), "{{- if .Values.on }}\nkey: [\n").unwrap();
+    std::fs::write(root.join("ci.yml"), "on: push\njobs:\n  a: [\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_trustlint"))
+        .current_dir(root)
+        .args([
+            "check",
+            "--format",
+            "json",
+            "main.tf",
+            "chart.yaml",
+            "ci.yml",
+        ])
+        .output()
+        .expect("trustlint runs");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["ci.yml"], "{report}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("main.tf: Terraform is not analysed; skipped"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("chart.yaml: not a GitHub Actions workflow"),
+        "{stderr}"
+    );
+}
