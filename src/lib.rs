@@ -1,5 +1,6 @@
 //! trustlint: static analysis of AWS IAM trust policies for GitHub Actions OIDC.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod iam;

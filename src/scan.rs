@@ -60,9 +60,13 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
     let (files, skipped) = source::discover(&options.paths, &discover_options)
         .map_err(|e| ScanError(e.to_string()))?;
     let settings = options.config.settings();
+    // Workflows read only as context: their findings are not reported.
+    let context = context_workflows(&files);
+    let reported = files.len();
 
-    let loaded: Vec<Loaded> = files
+    let mut loaded: Vec<Loaded> = files
         .par_iter()
+        .chain(context.par_iter())
         .map(|file| load(file, &options.rules))
         .collect();
 
@@ -78,7 +82,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
             })
             .collect(),
     );
-    let checked: Vec<Vec<Finding>> = loaded
+    let checked: Vec<Vec<Finding>> = loaded[..reported]
         .par_iter()
         .map(|l| match &l.parsed {
             Some((source, parsed)) => check(source, parsed, &options.rules, &settings, &workflows),
@@ -118,6 +122,8 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
             message: format!("skipped: {}", skip.reason),
         });
     }
+    drop(workflows);
+    loaded.truncate(reported);
     for (file, findings) in loaded.into_iter().zip(checked) {
         report.files_scanned += usize::from(file.read);
         report.notices.extend(file.notice);
@@ -131,6 +137,8 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
             }
         }
     }
+    // Cross-check findings in context-only workflows are not this run's to report.
+    repo_findings.retain(|f| !context.iter().any(|c| c.path == f.file.path));
     share_redactions(&mut repo_findings);
     for finding in repo_findings {
         if suppress::is_suppressed(&finding) {
@@ -146,6 +154,52 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
     }
     report.sort();
     Ok(report)
+}
+
+/// The other workflows of the `.github/workflows/` directory of each workflow named on the
+/// command line, which the scan does not include: a hook such as pre-commit passes only the
+/// changed files, and a reusable workflow is judged with the permissions its callers grant.
+fn context_workflows(files: &[Discovered]) -> Vec<Discovered> {
+    let mut dirs: Vec<&std::path::Path> = files
+        .iter()
+        .filter(|f| f.explicit && is_workflow_path(&f.path))
+        .filter_map(|f| f.path.parent())
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut context = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && is_workflow_path(p))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let known = |p: &PathBuf| {
+                files.iter().any(|f| same_file(&f.path, p))
+                    || context.iter().any(|c: &Discovered| same_file(&c.path, p))
+            };
+            if !known(&path) {
+                context.push(Discovered {
+                    path,
+                    explicit: false,
+                });
+            }
+        }
+    }
+    context
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b
+        || match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
 }
 
 /// Gives every finding of a file every secret of that file to mask: the spans its rules marked
@@ -301,6 +355,19 @@ fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
         }
     };
     let source = Arc::new(SourceFile::new(&file.path, text));
+    let is_terraform = file
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("tf") || e.eq_ignore_ascii_case("hcl"));
+    if is_terraform {
+        // Named by a hook that passes every changed file (pre-commit): not ours to judge yet.
+        return Loaded {
+            read: true,
+            notice: Some(not_analysed(&source, "Terraform is not analysed")),
+            ..Loaded::default()
+        };
+    }
     if is_yaml_path(&file.path) {
         load_workflow(source, file.explicit || is_workflow_path(&file.path), rules)
     } else {
@@ -395,6 +462,20 @@ fn load_workflow(
     let root = match parse_yaml(&source.text) {
         Ok(root) => root,
         Err(error) => {
+            // Broken YAML outside `.github/workflows/` is reported only when it is evidently
+            // meant to be a workflow (pre-commit passes every changed YAML file).
+            let meant_as_workflow = is_workflow_path(&source.path) || source.text.contains("jobs:");
+            if !meant_as_workflow {
+                let at = source.line_col(error.span.start);
+                loaded.notice = Some(not_analysed(
+                    &source,
+                    &format!(
+                        "not a GitHub Actions workflow (not valid YAML: {} at line {}, column {})",
+                        error.message, at.line, at.column
+                    ),
+                ));
+                return loaded;
+            }
             if selected(rules, rules::invalid_workflow::InvalidWorkflow::META.id) {
                 loaded
                     .findings

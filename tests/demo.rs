@@ -21,7 +21,10 @@ fn the_demo_repository_reports_its_planted_problems() {
         "duplicate-key",
         "static-aws-credentials",
     ] {
-        assert!(stdout.contains(&format!("[{rule}]")), "{rule} missing from the demo output");
+        assert!(
+            stdout.contains(&format!("[{rule}]")),
+            "{rule} missing from the demo output"
+        );
     }
     insta::assert_snapshot!("demo", stdout);
 }

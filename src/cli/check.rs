@@ -44,6 +44,12 @@ pub struct CheckArgs {
     /// Print only the summary line (human format) and no notices.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Report only findings that this baseline file (from --write-baseline) does not record.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE as a baseline and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -92,6 +98,13 @@ pub fn run(args: &CheckArgs) -> i32 {
         Ok(rules) => rules,
         Err(e) => return usage_error(e),
     };
+    let baseline = match &args.baseline {
+        Some(path) => match crate::baseline::Baseline::load(path) {
+            Ok(baseline) => Some(baseline),
+            Err(e) => return usage_error(e),
+        },
+        None => None,
+    };
     let mut excludes = config.exclude.clone();
     excludes.extend(args.exclude.iter().cloned());
     let options = ScanOptions {
@@ -101,10 +114,28 @@ pub fn run(args: &CheckArgs) -> i32 {
         config: &config,
         repository: args.repository.clone(),
     };
-    let report = match scan(&options) {
+    let mut report = match scan(&options) {
         Ok(report) => report,
         Err(e) => return usage_error(e.0),
     };
+    if let Some(path) = &args.write_baseline {
+        let recorded = crate::baseline::Baseline::of(&report);
+        if let Err(e) = write_atomically(path, &recorded.to_json()) {
+            return usage_error(format!("writing the baseline {}: {e}", path.display()));
+        }
+        if !args.quiet {
+            eprintln!(
+                "trustlint: wrote {} ({} {})",
+                path.display(),
+                recorded.findings.len(),
+                crate::report::plural(recorded.findings.len(), "finding")
+            );
+        }
+        return exit::OK;
+    }
+    if let Some(baseline) = &baseline {
+        baseline.apply(&mut report);
+    }
     if !args.quiet {
         for notice in &report.notices {
             eprintln!(

@@ -1,6 +1,9 @@
-//! The command line: `check`, `simulate`, `suggest`, `rules`, `explain`.
+//! The command line: `check`, `simulate`, `suggest`, `rules`, `explain`, `init`, `completions`,
+//! `man`.
 
 mod check;
+mod generate;
+mod init;
 mod rules_cmd;
 pub mod simulate;
 mod suggest;
@@ -42,6 +45,12 @@ pub enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Print a rule's documentation.
     Explain(rules_cmd::ExplainArgs),
+    /// Write a commented trustlint.toml with the repository and the roles its workflows assume.
+    Init(init::InitArgs),
+    /// Print a shell completion script.
+    Completions(generate::CompletionsArgs),
+    /// Print the man page (roff).
+    Man(generate::ManArgs),
 }
 
 pub fn main() -> i32 {
@@ -63,6 +72,9 @@ pub fn main() -> i32 {
         Command::Suggest(args) => suggest::run(args),
         Command::Rules(args) => rules_cmd::rules(args),
         Command::Explain(args) => rules_cmd::explain(args),
+        Command::Init(args) => init::run(args),
+        Command::Completions(args) => generate::completions(args),
+        Command::Man(args) => generate::man(args),
     }
 }
 

@@ -306,6 +306,7 @@ mod tests {
             files_scanned: 1,
             notices: Vec::new(),
             suppressed: 0,
+            baselined: 0,
         };
         let out = render(&report, plain());
         assert!(out.starts_with("high[duplicate-key]\n"), "{out}");
@@ -332,6 +333,7 @@ mod tests {
             files_scanned: 1,
             notices: Vec::new(),
             suppressed: 0,
+            baselined: 0,
         };
         let out = render(&report, plain());
         assert!(out.contains("[policy.json:1:13]"), "{out}");
@@ -359,6 +361,7 @@ mod tests {
             files_scanned: 1,
             notices: Vec::new(),
             suppressed: 0,
+            baselined: 0,
         };
         for color in [false, true] {
             let out = render(
@@ -391,6 +394,7 @@ mod tests {
             files_scanned: 1,
             notices: Vec::new(),
             suppressed: 0,
+            baselined: 0,
         };
         let options = RenderOptions {
             color: false,
@@ -426,6 +430,7 @@ mod tests {
             files_scanned: 1,
             notices: Vec::new(),
             suppressed: 0,
+            baselined: 0,
         };
         let out = render(&report, plain());
         assert!(out.contains("unexpected end"), "{out}");

@@ -10,6 +10,7 @@ struct JsonReport<'a> {
     findings: Vec<JsonFinding<'a>>,
     files_scanned: usize,
     suppressed: usize,
+    baselined: usize,
 }
 
 #[derive(Serialize)]
@@ -54,6 +55,7 @@ pub fn render(report: &Report) -> String {
         findings,
         files_scanned: report.files_scanned,
         suppressed: report.suppressed,
+        baselined: report.baselined,
     };
     let mut text = serde_json::to_string_pretty(&out).expect("report serializes");
     text.push('\n');

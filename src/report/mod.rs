@@ -15,6 +15,8 @@ pub struct Report {
     pub files_scanned: usize,
     /// Findings silenced by an inline `# trustlint: ignore[...]` comment.
     pub suppressed: usize,
+    /// Findings left out because `--baseline` already records them.
+    pub baselined: usize,
     /// Files that were not analysed, with the reason (printed on stderr, never as findings).
     pub notices: Vec<Notice>,
 }
@@ -41,10 +43,17 @@ impl Report {
     /// `3 findings: 1 critical, 2 high` — or `no findings`.
     pub fn summary_line(&self) -> String {
         let line = self.counts_line();
-        if self.suppressed == 0 {
+        let mut extra = Vec::new();
+        if self.suppressed > 0 {
+            extra.push(format!("{} suppressed", self.suppressed));
+        }
+        if self.baselined > 0 {
+            extra.push(format!("{} baselined", self.baselined));
+        }
+        if extra.is_empty() {
             line
         } else {
-            format!("{line} ({} suppressed)", self.suppressed)
+            format!("{line} ({})", extra.join(", "))
         }
     }
 

@@ -420,6 +420,7 @@ mod tests {
             files_scanned: 1,
             notices: Vec::new(),
             suppressed: 0,
+            baselined: 0,
         };
         let out = render(&report);
         assert!(out.ends_with("}\n"));

@@ -481,13 +481,15 @@ fn analyse(ctx: &RepoContext<'_>) -> Analysis {
                     job: ji,
                     step: si,
                     role_span: node.span,
+                    // The step's id, else the role it assumes: not its position, which moves
+                    // when steps are added above it (fingerprints must not).
                     route: format!(
                         "jobs.{}.steps.{}.with.role-to-assume",
                         job.id.value,
                         step.id
                             .as_ref()
                             .map(|i| i.value.clone())
-                            .unwrap_or_else(|| step.index.to_string())
+                            .unwrap_or_else(|| format!("[{}]", input.trim()))
                     ),
                     resolution,
                     policy,
