@@ -4,10 +4,12 @@
 use crate::config::Config;
 use crate::policy::{build_policy, looks_like_trust_policy, PolicyProblem, TrustPolicy};
 use crate::report::{Notice, Report};
+use crate::rules::oidc_provider_extra_audience::{self, OidcProviderExtraAudience};
 use crate::rules::{self, Finding, PolicyContext, Rule, Settings, WorkflowContext, Workflows};
 use crate::source::{
     self, display_path, parse_json, parse_yaml, DiscoverOptions, Discovered, Node, SourceFile, Span,
 };
+use crate::sources::{self, EmbeddedPolicy, Extracted, OidcProviderDecl};
 use crate::suppress;
 use crate::workflow::{build_workflow, Workflow, WorkflowProblem};
 use rayon::prelude::*;
@@ -36,6 +38,19 @@ enum Parsed {
         workflow: Workflow,
         problems: Vec<WorkflowProblem>,
     },
+    /// Trust policies embedded in a larger file (an account dump, a CloudFormation template),
+    /// with the OIDC providers it declares.
+    Embedded {
+        policies: Vec<EmbeddedParsed>,
+        providers: Vec<OidcProviderDecl>,
+    },
+}
+
+/// One embedded trust policy with its model.
+struct EmbeddedParsed {
+    embedded: EmbeddedPolicy,
+    policy: TrustPolicy,
+    problems: Vec<PolicyProblem>,
 }
 
 /// Phase one's result for one file.
@@ -153,6 +168,43 @@ fn check(
                 rule.check_policy(&ctx, &mut out);
             }
         }
+        Parsed::Embedded {
+            policies,
+            providers,
+        } => {
+            if selected(rules, OidcProviderExtraAudience::META.id) {
+                oidc_provider_extra_audience::check_providers(
+                    source, providers, settings, &mut out,
+                );
+            }
+            for parsed in policies {
+                let ctx = PolicyContext::new(source, &parsed.policy, &parsed.problems, settings);
+                let mut found = Vec::new();
+                for rule in rules {
+                    rule.check_policy(&ctx, &mut found);
+                }
+                let label = sources::short_label(&parsed.embedded, &source.display_path);
+                for mut finding in found {
+                    // Say which embedded policy (role) a finding is about.
+                    finding.message = format!("{label}: {}", finding.message);
+                    // Two roles of one dump may have the same flaw at the same text.
+                    finding.route = format!("{label}/{}", finding.route);
+                    // What the extractor assumed about the values the finding is about.
+                    for (span, note) in &parsed.embedded.notes {
+                        let overlaps = |s: &Span| s.start < span.end && span.start < s.end;
+                        if overlaps(&finding.span)
+                            || finding
+                                .related
+                                .iter()
+                                .any(|r| !r.is_elsewhere() && overlaps(&r.span))
+                        {
+                            finding = finding.related(*span, note.clone());
+                        }
+                    }
+                    out.push(finding);
+                }
+            }
+        }
         Parsed::Workflow { workflow, problems } => {
             let ctx = WorkflowContext {
                 file: source,
@@ -202,6 +254,13 @@ fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
     };
     let source = Arc::new(SourceFile::new(&file.path, text));
     if is_yaml_path(&file.path) {
+        if !is_workflow_path(&file.path) && sources::may_be_template(&source.text) {
+            return load_template_yaml(source, file.explicit);
+        }
+        if !file.explicit && !is_workflow_path(&file.path) {
+            // Other YAML (configuration of other tools) is not ours to judge.
+            return Loaded::default();
+        }
         load_workflow(source, file.explicit || is_workflow_path(&file.path), rules)
     } else {
         load_policy(source, file.explicit, rules)
@@ -229,8 +288,9 @@ fn load_policy(source: Arc<SourceFile>, explicit: bool, rules: &[&'static dyn Ru
         Err(error) => {
             // A broken file is reported only when it is evidently meant to be a trust policy;
             // broken JSON of other kinds is not ours to judge.
-            let meant_as_policy =
-                source.text.contains("\"Statement\"") && source.text.contains("sts:AssumeRole");
+            let meant_as_policy = (source.text.contains("\"Statement\"")
+                && source.text.contains("sts:AssumeRole"))
+                || source.text.contains("\"AssumeRolePolicyDocument\"");
             if meant_as_policy {
                 if selected(rules, rules::invalid_policy::InvalidPolicy::META.id) {
                     loaded
@@ -251,6 +311,10 @@ fn load_policy(source: Arc<SourceFile>, explicit: bool, rules: &[&'static dyn Ru
         }
     };
     if !looks_like_trust_policy(&root) {
+        if let Some(extracted) = sources::extract(&source.display_path, &source.text, &root) {
+            loaded.parsed = Some((source, embedded(extracted)));
+            return loaded;
+        }
         if explicit {
             loaded.notice = Some(not_analysed(
                 &source,
@@ -266,6 +330,65 @@ fn load_policy(source: Arc<SourceFile>, explicit: bool, rules: &[&'static dyn Ru
         span: root.span,
     });
     loaded.parsed = Some((source, Parsed::Policy { policy, problems }));
+    loaded
+}
+
+/// The policy model of each embedded document.
+fn embedded(extracted: Extracted) -> Parsed {
+    let policies = extracted
+        .policies
+        .into_iter()
+        .map(|embedded| {
+            let (policy, problems) = build_policy(&embedded.document);
+            let policy = policy.unwrap_or(TrustPolicy {
+                version: None,
+                statements: Vec::new(),
+                span: embedded.document.span,
+            });
+            EmbeddedParsed {
+                embedded,
+                policy,
+                problems,
+            }
+        })
+        .collect();
+    Parsed::Embedded {
+        policies,
+        providers: extracted.providers,
+    }
+}
+
+/// A YAML file outside `.github/workflows/` that mentions a role or an OIDC provider: a
+/// CloudFormation template, or nothing of ours.
+fn load_template_yaml(source: Arc<SourceFile>, explicit: bool) -> Loaded {
+    let mut loaded = Loaded {
+        read: true,
+        ..Loaded::default()
+    };
+    let root = match parse_yaml(&source.text) {
+        Ok(root) => root,
+        Err(error) => {
+            let at = source.line_col(error.span.start);
+            loaded.notice = Some(not_analysed(
+                &source,
+                &format!(
+                    "not analysed as a CloudFormation template (YAML error: {} at line {}, column {})",
+                    error.message, at.line, at.column
+                ),
+            ));
+            return loaded;
+        }
+    };
+    match sources::extract(&source.display_path, &source.text, &root) {
+        Some(extracted) => loaded.parsed = Some((source, embedded(extracted))),
+        None if explicit => {
+            loaded.notice = Some(not_analysed(
+                &source,
+                "not a GitHub Actions workflow or CloudFormation template",
+            ))
+        }
+        None => {}
+    }
     loaded
 }
 
