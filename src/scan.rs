@@ -253,6 +253,9 @@ fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
         }
     };
     let source = Arc::new(SourceFile::new(&file.path, text));
+    if has_extension(&file.path, "tf") {
+        return load_terraform(source, file.explicit);
+    }
     if is_yaml_path(&file.path) {
         if !is_workflow_path(&file.path) && sources::may_be_template(&source.text) {
             return load_template_yaml(source, file.explicit);
@@ -338,6 +341,9 @@ fn embedded(extracted: Extracted) -> Parsed {
     let policies = extracted
         .policies
         .into_iter()
+        // A document that is one unresolved expression (`!ImportValue`, `file(...)`) has
+        // nothing to analyse.
+        .filter(|embedded| sources::unresolved_expression(&embedded.document).is_none())
         .map(|embedded| {
             let (policy, problems) = build_policy(&embedded.document);
             let policy = policy.unwrap_or(TrustPolicy {
@@ -356,6 +362,63 @@ fn embedded(extracted: Extracted) -> Parsed {
         policies,
         providers: extracted.providers,
     }
+}
+
+fn has_extension(path: &std::path::Path, wanted: &str) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(wanted))
+}
+
+/// A Terraform file: its roles and OIDC providers, with the module's other `.tf` files for
+/// variables and locals.
+fn load_terraform(source: Arc<SourceFile>, explicit: bool) -> Loaded {
+    if !sources::terraform::may_hold_roles(&source.text) {
+        return Loaded {
+            read: explicit,
+            ..Loaded::default()
+        };
+    }
+    let mut loaded = Loaded {
+        read: true,
+        ..Loaded::default()
+    };
+    let body = match sources::terraform::parse(&source.text) {
+        Ok(body) => body,
+        Err((message, span)) => {
+            let at = source.line_col(span.start);
+            loaded.notice = Some(not_analysed(
+                &source,
+                &format!(
+                    "not analysed as Terraform (HCL error: {message} at line {}, column {})",
+                    at.line, at.column
+                ),
+            ));
+            return loaded;
+        }
+    };
+    let siblings: Vec<_> = source
+        .path
+        .parent()
+        .and_then(|dir| std::fs::read_dir(dir).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| has_extension(path, "tf") && *path != source.path)
+        .filter_map(|path| source::read_text(&path).ok())
+        .filter_map(|text| sources::terraform::parse(&text).ok())
+        .collect();
+    let (policies, providers) =
+        sources::terraform::extract(&source.display_path, &source.text, &body, &siblings);
+    loaded.parsed = Some((
+        source,
+        embedded(Extracted {
+            policies,
+            providers,
+        }),
+    ));
+    loaded
 }
 
 /// A YAML file outside `.github/workflows/` that mentions a role or an OIDC provider: a

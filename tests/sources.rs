@@ -179,3 +179,62 @@ fn yaml_that_is_not_a_template_is_not_reported() {
     assert_eq!(code, 0);
     assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{stdout}");
 }
+
+#[test]
+fn terraform_module_and_roles() {
+    let all = findings("fixtures/sources/terraform");
+    let module = "fixtures/sources/terraform/github-oidc-role/main.tf";
+    // `[for subject in var.subjects : "repo:${subject}"]` with the variable's default from
+    // variables.tf, at the for expression.
+    assert_finding(
+        &all,
+        "subject-org-wide",
+        module,
+        40,
+        18,
+        "aws_iam_role.this: statement 1",
+    );
+    let roles = "fixtures/sources/terraform/roles.tf";
+    assert_finding(
+        &all,
+        "oidc-provider-extra-audience",
+        roles,
+        3,
+        43,
+        "aws_iam_openid_connect_provider.github",
+    );
+    // A heredoc keeps the exact span of each JSON value.
+    assert_finding(
+        &all,
+        "missing-sub-condition",
+        roles,
+        38,
+        26,
+        "aws_iam_role.legacy: statement 1",
+    );
+    // jsonencode with a variable without a default inside the subject: pinned, clean.
+    assert!(
+        all.iter().all(|f| !f.4.starts_with("aws_iam_role.deploy")),
+        "{all:#?}"
+    );
+    insta::assert_snapshot!("terraform", human("fixtures/sources/terraform"));
+}
+
+#[test]
+fn terraform_without_roles_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("broken.tf"),
+        "resource \"aws_iam_role\" {{{\n",
+    )
+    .unwrap();
+    let (stdout, code) = run(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{stdout}");
+}

@@ -12,7 +12,7 @@ pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// Extensions a directory scan reads anywhere (YAML outside `.github/workflows/` only when it
 /// looks like a CloudFormation template). Explicit files are read whatever their name.
-const SCANNED_EXTENSIONS: &[&str] = &["json", "yml", "yaml"];
+const SCANNED_EXTENSIONS: &[&str] = &["json", "yml", "yaml", "tf"];
 
 /// Extensions a directory scan reads inside `.github/workflows/`.
 const WORKFLOW_EXTENSIONS: &[&str] = &["yml", "yaml"];

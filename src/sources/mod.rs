@@ -7,6 +7,7 @@
 
 pub mod account_dump;
 pub mod cloudformation;
+pub mod terraform;
 
 use crate::source::{Node, NodeKind, Span, Spanned};
 
