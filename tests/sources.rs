@@ -238,3 +238,42 @@ fn terraform_without_roles_is_not_read() {
     assert_eq!(code, 0, "{stdout}");
     assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{stdout}");
 }
+
+#[test]
+fn terraform_findings_can_be_suppressed_inline() {
+    let dir = tempfile::tempdir().unwrap();
+    let role = |comment: &str| {
+        format!(
+            "resource \"aws_iam_role\" \"r\" {{\n  assume_role_policy = jsonencode({{\n    Statement = [{{\n      Effect = \"Allow\"\n      Action = \"sts:AssumeRoleWithWebIdentity\"\n      {comment}\n      Principal = {{ Federated = \"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\" }}\n      Condition = {{ StringEquals = {{ \"token.actions.githubusercontent.com:aud\" = \"sts.amazonaws.com\" }} }}\n    }}]\n  }})\n}}\n"
+        )
+    };
+    let path = dir.path().join("main.tf");
+    std::fs::write(&path, role("")).unwrap();
+    let path = path.to_str().unwrap();
+    let (stdout, _) = run(&[
+        "check",
+        path,
+        "--format",
+        "json",
+        "--select",
+        "missing-sub-condition",
+    ]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1, "{stdout}");
+    std::fs::write(
+        path,
+        role("# trustlint: ignore[missing-sub-condition] legacy, tracked"),
+    )
+    .unwrap();
+    let (stdout, _) = run(&[
+        "check",
+        path,
+        "--format",
+        "json",
+        "--select",
+        "missing-sub-condition",
+    ]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{stdout}");
+    assert_eq!(report["suppressed"], 1, "{stdout}");
+}
