@@ -189,17 +189,26 @@ fn check(
                     finding.message = format!("{label}: {}", finding.message);
                     // Two roles of one dump may have the same flaw at the same text.
                     finding.route = format!("{label}/{}", finding.route);
-                    // What the extractor assumed about the values the finding is about.
-                    for (span, note) in &parsed.embedded.notes {
-                        let overlaps = |s: &Span| s.start < span.end && span.start < s.end;
-                        if overlaps(&finding.span)
-                            || finding
-                                .related
-                                .iter()
-                                .any(|r| !r.is_elsewhere() && overlaps(&r.span))
-                        {
-                            finding = finding.related(*span, note.clone());
-                        }
+                    // What the extractor assumed about the values the finding is about (a
+                    // parameter's default, a placeholder account), in the message so that
+                    // every output format carries it.
+                    let assumed: Vec<&str> = parsed
+                        .embedded
+                        .notes
+                        .iter()
+                        .filter(|(span, _)| {
+                            let overlaps = |s: &Span| s.start < span.end && span.start < s.end;
+                            overlaps(&finding.span)
+                                || finding
+                                    .related
+                                    .iter()
+                                    .any(|r| !r.is_elsewhere() && overlaps(&r.span))
+                        })
+                        .map(|(_, note)| note.as_str())
+                        .collect();
+                    if !assumed.is_empty() {
+                        finding.message =
+                            format!("{} [assumed: {}]", finding.message, assumed.join("; "));
                     }
                     out.push(finding);
                 }

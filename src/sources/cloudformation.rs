@@ -482,7 +482,7 @@ impl<'t, 'a> Eval<'t, 'a> {
             "parameter `{name}` has no Default: analysed as the literal text `{name}` (what the pattern around it admits holds for any plain value)"
         );
         if let Some(permits) = self.permits(name) {
-            note.push_str(&format!("; {permits}"));
+            note.push_str(&format!(" — {permits}"));
         }
         self.note(span, note);
     }
@@ -502,7 +502,7 @@ impl<'t, 'a> Eval<'t, 'a> {
         if let Some(pattern) = parameter.allowed_pattern {
             parts.push(format!("AllowedPattern permits `{pattern}`"));
         }
-        (!parts.is_empty()).then(|| parts.join("; "))
+        (!parts.is_empty()).then(|| parts.join(", "))
     }
 
     fn resolve_name(&mut self, name: &str, span: Span) -> Resolved {
@@ -536,7 +536,7 @@ impl<'t, 'a> Eval<'t, 'a> {
                 .unwrap_or_else(|| template.expression(default.span));
             let mut note = format!("parameter `{name}` with its Default `{shown}`");
             if let Some(permits) = self.permits(name) {
-                note.push_str(&format!("; {permits}"));
+                note.push_str(&format!(" — {permits}"));
             }
             self.note(span, note);
             return Resolved::Value(value);
