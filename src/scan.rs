@@ -350,9 +350,9 @@ fn embedded(extracted: Extracted) -> Parsed {
     let policies = extracted
         .policies
         .into_iter()
-        // A document that is one unresolved expression (`!ImportValue`, `file(...)`) has
-        // nothing to analyse.
-        .filter(|embedded| sources::unresolved_expression(&embedded.document).is_none())
+        // A document that is one unresolved expression (`!ImportValue`, `file(...)`), or whose
+        // statements or conditions are, cannot be judged: it is not analysed.
+        .filter(|embedded| sources::structure_is_resolved(&embedded.document))
         .map(|embedded| {
             let (policy, problems) = build_policy(&embedded.document);
             let policy = policy.unwrap_or(TrustPolicy {

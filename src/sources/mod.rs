@@ -131,3 +131,43 @@ pub fn short_label<'a>(policy: &'a EmbeddedPolicy, label_path: &str) -> &'a str 
         .and_then(|rest| rest.strip_prefix(": "))
         .unwrap_or(&policy.label)
 }
+
+/// True when a document's structure is known: only principal and condition *values* may be
+/// unresolved. A document whose `Statement`, a statement, its `Effect`, `Action`, `Condition` or
+/// a condition operator's map is unresolved (`Fn::If` on an unknown condition) would look tighter
+/// or looser than it is; it is not analysed.
+pub fn structure_is_resolved(document: &Node) -> bool {
+    let unknown = |n: &Node| unresolved_expression(n).is_some();
+    if unknown(document) {
+        return false;
+    }
+    let Some(statement) = document.get("Statement") else {
+        return true;
+    };
+    let statements: Vec<&Node> = match &statement.value.kind {
+        NodeKind::Array(items) => items.iter().collect(),
+        _ => vec![&statement.value],
+    };
+    statements.into_iter().all(|s| {
+        if unknown(s) {
+            return false;
+        }
+        let Some(entries) = s.entries() else {
+            return true;
+        };
+        entries.iter().all(|e| match e.key.as_str() {
+            "Principal" | "NotPrincipal" => true,
+            "Condition" => {
+                !unknown(&e.value)
+                    && e.value
+                        .entries()
+                        .is_none_or(|ops| ops.iter().all(|op| !unknown(&op.value)))
+            }
+            "Action" | "NotAction" => match &e.value.kind {
+                NodeKind::Array(items) => !items.iter().any(unknown),
+                _ => !unknown(&e.value),
+            },
+            _ => !unknown(&e.value),
+        })
+    })
+}

@@ -68,7 +68,7 @@ pub fn extract(
                 }
                 let mut eval = Eval::new(&module);
                 let document = eval.document(&attribute.value);
-                if super::unresolved_expression(&document).is_some() {
+                if eval.incomplete || super::unresolved_expression(&document).is_some() {
                     continue;
                 }
                 let role_name = block
@@ -119,6 +119,9 @@ pub fn extract(
         }
         let mut eval = Eval::new(&module);
         let document = eval.policy_document(block, span_of(*block, Span::default()));
+        if eval.incomplete {
+            continue;
+        }
         policies.push(EmbeddedPolicy {
             label: format!("{label_path}: data.aws_iam_policy_document.{name}"),
             role_name: None,
@@ -258,8 +261,12 @@ struct Eval<'m, 'a> {
     module: &'m Module<'a>,
     notes: Vec<(Span, String)>,
     depth: usize,
-    /// `for` expression variables in scope.
+    /// `for` expression and `dynamic` block iterators in scope.
     scope: Vec<(String, Node)>,
+    /// Set when a block of a policy document could not be rendered (a `dynamic` block over an
+    /// unknown collection, a condition whose operator or key is unknown): the document would
+    /// look tighter or looser than it is, so it is not analysed.
+    incomplete: bool,
 }
 
 impl<'m, 'a> Eval<'m, 'a> {
@@ -269,6 +276,7 @@ impl<'m, 'a> Eval<'m, 'a> {
             notes: Vec::new(),
             depth: 0,
             scope: Vec::new(),
+            incomplete: false,
         }
     }
 
@@ -370,8 +378,11 @@ impl<'m, 'a> Eval<'m, 'a> {
         };
         entries.push(entry("Version", block_span, version));
         let mut statements = Vec::new();
-        for statement in block.body.get_blocks("statement") {
+        for (statement, binding) in self.expand(&block.body, "statement") {
+            self.scope.extend(binding.clone());
             statements.push(self.statement(statement));
+            self.scope
+                .truncate(self.scope.len() - usize::from(binding.is_some()));
         }
         entries.push(entry(
             "Statement",
@@ -413,21 +424,25 @@ impl<'m, 'a> Eval<'m, 'a> {
         ] {
             let mut by_type: Vec<ObjectEntry> = Vec::new();
             let mut key_span = None;
-            for principals in block.body.get_blocks(hcl) {
+            for (principals, binding) in self.expand(&block.body, hcl) {
                 key_span.get_or_insert(span_of(&principals.ident, span));
+                self.scope.extend(binding.clone());
+                let pushed = usize::from(binding.is_some());
                 let kind = principals
                     .body
                     .get_attribute("type")
                     .and_then(|t| self.string(&t.value));
-                let Some(identifiers) = principals.body.get_attribute("identifiers") else {
-                    continue;
-                };
-                let (Some(kind), Some(type_attribute)) =
-                    (kind, principals.body.get_attribute("type"))
-                else {
+                let (Some(kind), Some(type_attribute), Some(identifiers)) = (
+                    kind,
+                    principals.body.get_attribute("type"),
+                    principals.body.get_attribute("identifiers"),
+                ) else {
+                    self.incomplete = true;
+                    self.scope.truncate(self.scope.len() - pushed);
                     continue;
                 };
                 let values = self.value(&identifiers.value);
+                self.scope.truncate(self.scope.len() - pushed);
                 merge_list(
                     &mut by_type,
                     &kind,
@@ -459,20 +474,27 @@ impl<'m, 'a> Eval<'m, 'a> {
         }
         let mut operators: Vec<ObjectEntry> = Vec::new();
         let mut condition_span = None;
-        for condition in block.body.get_blocks("condition") {
+        for (condition, binding) in self.expand(&block.body, "condition") {
             condition_span.get_or_insert(span_of(&condition.ident, span));
+            let pushed = usize::from(binding.is_some());
+            self.scope.extend(binding);
             let get = |name: &str| condition.body.get_attribute(name);
             let (Some(test), Some(variable), Some(values)) =
                 (get("test"), get("variable"), get("values"))
             else {
+                self.incomplete = true;
+                self.scope.truncate(self.scope.len() - pushed);
                 continue;
             };
             let (Some(test_name), Some(variable_name)) =
                 (self.string(&test.value), self.string(&variable.value))
             else {
+                self.incomplete = true;
+                self.scope.truncate(self.scope.len() - pushed);
                 continue;
             };
             let values = self.value(&values.value);
+            self.scope.truncate(self.scope.len() - pushed);
             let test_span = span_of(&test.value, span);
             let variable_span = span_of(&variable.value, span);
             let position = operators.iter().position(|o| o.key == test_name);
@@ -509,6 +531,81 @@ impl<'m, 'a> Eval<'m, 'a> {
             kind: NodeKind::Object(entries),
             span,
         }
+    }
+
+    /// The `name` blocks of a body: the static ones, and the `content` of each `dynamic "name"`
+    /// block once per element of its `for_each` (with the iterator to bind as `{key, value}`).
+    /// A `dynamic` block over an unknown collection makes the document incomplete.
+    fn expand<'b>(
+        &mut self,
+        body: &'b Body,
+        name: &str,
+    ) -> Vec<(&'b Block, Option<(String, Node)>)> {
+        let mut out = Vec::new();
+        for block in body.blocks() {
+            if block.ident.as_str() == name && block.labels.is_empty() {
+                out.push((block, None));
+                continue;
+            }
+            let is_dynamic = block.ident.as_str() == "dynamic"
+                && block.labels.len() == 1
+                && block.labels[0].as_str() == name;
+            if !is_dynamic {
+                continue;
+            }
+            let content = block.body.get_blocks("content").next();
+            let for_each = block
+                .body
+                .get_attribute("for_each")
+                .map(|a| self.value(&a.value));
+            let iterator = match block.body.get_attribute("iterator").map(|a| &a.value) {
+                Some(Expression::Variable(v)) => v.as_str().to_string(),
+                Some(_) => {
+                    self.incomplete = true;
+                    continue;
+                }
+                None => name.to_string(),
+            };
+            let items: Vec<(Node, Node)> = match for_each.map(|v| v.kind) {
+                Some(NodeKind::Array(items)) => items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        (
+                            Node {
+                                kind: NodeKind::Number(i.to_string()),
+                                span: item.span,
+                            },
+                            item,
+                        )
+                    })
+                    .collect(),
+                Some(NodeKind::Object(entries)) => entries
+                    .into_iter()
+                    .map(|e| (Self::string_node(e.key, e.key_span), e.value))
+                    .collect(),
+                _ => {
+                    self.incomplete = true;
+                    continue;
+                }
+            };
+            let Some(content) = content else {
+                self.incomplete = true;
+                continue;
+            };
+            for (key, value) in items {
+                let span = value.span;
+                let binding = Node {
+                    kind: NodeKind::Object(vec![
+                        entry("key", key.span, key),
+                        entry("value", span, value),
+                    ]),
+                    span,
+                };
+                out.push((content, Some((iterator.clone(), binding))));
+            }
+        }
+        out
     }
 
     fn string(&mut self, expr: &Expression) -> Option<String> {
@@ -679,6 +776,17 @@ impl<'m, 'a> Eval<'m, 'a> {
             return self.unresolved(span);
         };
         let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        // An iterator in scope: `condition.value`, `subject.name`.
+        if let Some((_, bound)) = self.scope.iter().rev().find(|(n, _)| n == path[0]) {
+            let mut value = bound.clone();
+            for attribute in &path[1..] {
+                match value.get(attribute) {
+                    Some(e) => value = e.value.clone(),
+                    None => return self.unresolved(span),
+                }
+            }
+            return value;
+        }
         let module = self.module;
         match path.as_slice() {
             ["var", name] => match module.variables.get(*name) {
@@ -928,5 +1036,59 @@ resource "aws_iam_role" "r" {
         let text =
             "resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = file(\"trust.json\")\n}\n";
         assert!(policies(text, &[]).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod dynamic_tests {
+    use super::*;
+
+    fn policies(text: &str) -> Vec<EmbeddedPolicy> {
+        let body = parse(text).unwrap();
+        extract("m.tf", text, &body, &[]).0
+    }
+
+    const DOC: &str = r#"
+variable "subjects" {
+  default = ["repo:o/a:ref:refs/heads/main", "repo:o/b:*"]
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = ["arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"]
+    }
+    dynamic "condition" {
+      for_each = FOR_EACH
+      iterator = s
+      content {
+        test     = "StringLike"
+        variable = "token.actions.githubusercontent.com:sub"
+        values   = [s.value]
+      }
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  assume_role_policy = data.aws_iam_policy_document.d.json
+}
+"#;
+
+    #[test]
+    fn dynamic_blocks_over_known_lists_are_expanded() {
+        let found = policies(&DOC.replace("FOR_EACH", "var.subjects"));
+        assert_eq!(found.len(), 1);
+        let (policy, problems) = crate::policy::build_policy(&found[0].document);
+        assert!(problems.is_empty(), "{problems:?}");
+        let entry = &policy.unwrap().statements[0].conditions[0].entries[0];
+        let values: Vec<&str> = entry.values.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(values, ["repo:o/a:ref:refs/heads/main", "repo:o/b:*"]);
+    }
+
+    #[test]
+    fn dynamic_blocks_over_unknown_collections_leave_the_document_unanalysed() {
+        // Rendering it without the condition would report a missing `sub` that may be there.
+        assert!(policies(&DOC.replace("FOR_EACH", "var.unknown")).is_empty());
     }
 }
