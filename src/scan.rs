@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::policy::{build_policy, looks_like_trust_policy, PolicyProblem, TrustPolicy};
 use crate::report::{Notice, Report};
+use crate::rules::oidc_provider_extra_audience::{self, OidcProviderExtraAudience};
 use crate::rules::{
     self, Finding, PolicyContext, PolicyFile, RepoContext, Rule, Settings, WorkflowContext,
     WorkflowFile, Workflows,
@@ -11,6 +12,7 @@ use crate::rules::{
 use crate::source::{
     self, display_path, parse_json, parse_yaml, DiscoverOptions, Discovered, Node, SourceFile, Span,
 };
+use crate::sources::{self, EmbeddedPolicy, Extracted, OidcProviderDecl};
 use crate::suppress;
 use crate::workflow::{build_workflow, Workflow, WorkflowProblem};
 use rayon::prelude::*;
@@ -42,6 +44,19 @@ enum Parsed {
         workflow: Arc<Workflow>,
         problems: Vec<WorkflowProblem>,
     },
+    /// Trust policies embedded in a larger file (an account dump, a CloudFormation template),
+    /// with the OIDC providers it declares.
+    Embedded {
+        policies: Vec<EmbeddedParsed>,
+        providers: Vec<OidcProviderDecl>,
+    },
+}
+
+/// One embedded trust policy with its model.
+struct EmbeddedParsed {
+    embedded: EmbeddedPolicy,
+    policy: TrustPolicy,
+    problems: Vec<PolicyProblem>,
 }
 
 /// Phase one's result for one file.
@@ -241,7 +256,19 @@ fn repository_files(loaded: &[Loaded]) -> (Vec<PolicyFile>, Vec<WorkflowFile>) {
                 file: Arc::clone(source),
                 policy: Arc::clone(policy),
                 scanned: true,
+                role_name: None,
             }),
+            Some((
+                source,
+                Parsed::Embedded {
+                    policies: embedded, ..
+                },
+            )) => policies.extend(embedded.iter().map(|e| PolicyFile {
+                file: Arc::clone(source),
+                policy: Arc::new(e.policy.clone()),
+                scanned: true,
+                role_name: e.embedded.role_name.clone(),
+            })),
             Some((source, Parsed::Workflow { workflow, .. })) => workflows.push(WorkflowFile {
                 file: Arc::clone(source),
                 workflow: Arc::clone(workflow),
@@ -289,6 +316,7 @@ pub fn load_policy_file(path: &std::path::Path) -> Result<PolicyFile, String> {
         file: source,
         policy: Arc::new(policy),
         scanned: false,
+        role_name: None,
     })
 }
 
@@ -305,6 +333,52 @@ fn check(
             let ctx = PolicyContext::new(source, policy, problems, settings);
             for rule in rules {
                 rule.check_policy(&ctx, &mut out);
+            }
+        }
+        Parsed::Embedded {
+            policies,
+            providers,
+        } => {
+            if selected(rules, OidcProviderExtraAudience::META.id) {
+                oidc_provider_extra_audience::check_providers(
+                    source, providers, settings, &mut out,
+                );
+            }
+            for parsed in policies {
+                let ctx = PolicyContext::new(source, &parsed.policy, &parsed.problems, settings);
+                let mut found = Vec::new();
+                for rule in rules {
+                    rule.check_policy(&ctx, &mut found);
+                }
+                let label = sources::short_label(&parsed.embedded, &source.display_path);
+                for mut finding in found {
+                    // Say which embedded policy (role) a finding is about.
+                    finding.message = format!("{label}: {}", finding.message);
+                    // Two roles of one dump may have the same flaw at the same text.
+                    finding.route = format!("{label}/{}", finding.route);
+                    // What the extractor assumed about the values the finding is about (a
+                    // parameter's default, a placeholder account), in the message so that
+                    // every output format carries it.
+                    let assumed: Vec<&str> = parsed
+                        .embedded
+                        .notes
+                        .iter()
+                        .filter(|(span, _)| {
+                            let overlaps = |s: &Span| s.start < span.end && span.start < s.end;
+                            overlaps(&finding.span)
+                                || finding
+                                    .related
+                                    .iter()
+                                    .any(|r| !r.is_elsewhere() && overlaps(&r.span))
+                        })
+                        .map(|(_, note)| note.as_str())
+                        .collect();
+                    if !assumed.is_empty() {
+                        finding.message =
+                            format!("{} [assumed: {}]", finding.message, assumed.join("; "));
+                    }
+                    out.push(finding);
+                }
             }
         }
         Parsed::Workflow { workflow, problems } => {
@@ -355,20 +429,17 @@ fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
         }
     };
     let source = Arc::new(SourceFile::new(&file.path, text));
-    let is_terraform = file
-        .path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("tf") || e.eq_ignore_ascii_case("hcl"));
-    if is_terraform {
-        // Named by a hook that passes every changed file (pre-commit): not ours to judge yet.
-        return Loaded {
-            read: true,
-            notice: Some(not_analysed(&source, "Terraform is not analysed")),
-            ..Loaded::default()
-        };
+    if has_extension(&file.path, "tf") {
+        return load_terraform(source, file.explicit);
     }
     if is_yaml_path(&file.path) {
+        if !is_workflow_path(&file.path) && sources::may_be_template(&source.text) {
+            return load_template_yaml(source, file.explicit);
+        }
+        if !file.explicit && !is_workflow_path(&file.path) {
+            // Other YAML (configuration of other tools) is not ours to judge.
+            return Loaded::default();
+        }
         load_workflow(source, file.explicit || is_workflow_path(&file.path), rules)
     } else {
         load_policy(source, file.explicit, rules)
@@ -396,8 +467,9 @@ fn load_policy(source: Arc<SourceFile>, explicit: bool, rules: &[&'static dyn Ru
         Err(error) => {
             // A broken file is reported only when it is evidently meant to be a trust policy;
             // broken JSON of other kinds is not ours to judge.
-            let meant_as_policy =
-                source.text.contains("\"Statement\"") && source.text.contains("sts:AssumeRole");
+            let meant_as_policy = (source.text.contains("\"Statement\"")
+                && source.text.contains("sts:AssumeRole"))
+                || source.text.contains("\"AssumeRolePolicyDocument\"");
             if meant_as_policy {
                 if selected(rules, rules::invalid_policy::InvalidPolicy::META.id) {
                     loaded
@@ -418,6 +490,10 @@ fn load_policy(source: Arc<SourceFile>, explicit: bool, rules: &[&'static dyn Ru
         }
     };
     if !looks_like_trust_policy(&root) {
+        if let Some(extracted) = sources::extract(&source.display_path, &source.text, &root) {
+            loaded.parsed = Some((source, embedded(extracted)));
+            return loaded;
+        }
         if explicit {
             loaded.notice = Some(not_analysed(
                 &source,
@@ -439,6 +515,125 @@ fn load_policy(source: Arc<SourceFile>, explicit: bool, rules: &[&'static dyn Ru
             problems,
         },
     ));
+    loaded
+}
+
+/// The policy model of each embedded document.
+fn embedded(extracted: Extracted) -> Parsed {
+    let policies = extracted
+        .policies
+        .into_iter()
+        // A document that is one unresolved expression (`!ImportValue`, `file(...)`), or whose
+        // statements or conditions are, cannot be judged: it is not analysed.
+        .filter(|embedded| sources::structure_is_resolved(&embedded.document))
+        .map(|embedded| {
+            let (policy, problems) = build_policy(&embedded.document);
+            let policy = policy.unwrap_or(TrustPolicy {
+                version: None,
+                statements: Vec::new(),
+                span: embedded.document.span,
+            });
+            EmbeddedParsed {
+                embedded,
+                policy,
+                problems,
+            }
+        })
+        .collect();
+    Parsed::Embedded {
+        policies,
+        providers: extracted.providers,
+    }
+}
+
+fn has_extension(path: &std::path::Path, wanted: &str) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(wanted))
+}
+
+/// A Terraform file: its roles and OIDC providers, with the module's other `.tf` files for
+/// variables and locals.
+fn load_terraform(source: Arc<SourceFile>, explicit: bool) -> Loaded {
+    if !sources::terraform::may_hold_roles(&source.text) {
+        return Loaded {
+            read: explicit,
+            ..Loaded::default()
+        };
+    }
+    let mut loaded = Loaded {
+        read: true,
+        ..Loaded::default()
+    };
+    let body = match sources::terraform::parse(&source.text) {
+        Ok(body) => body,
+        Err((message, span)) => {
+            let at = source.line_col(span.start);
+            loaded.notice = Some(not_analysed(
+                &source,
+                &format!(
+                    "not analysed as Terraform (HCL error: {message} at line {}, column {})",
+                    at.line, at.column
+                ),
+            ));
+            return loaded;
+        }
+    };
+    let siblings: Vec<_> = source
+        .path
+        .parent()
+        .and_then(|dir| std::fs::read_dir(dir).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| has_extension(path, "tf") && *path != source.path)
+        .filter_map(|path| source::read_text(&path).ok())
+        .filter_map(|text| sources::terraform::parse(&text).ok())
+        .collect();
+    let (policies, providers) =
+        sources::terraform::extract(&source.display_path, &source.text, &body, &siblings);
+    loaded.parsed = Some((
+        source,
+        embedded(Extracted {
+            policies,
+            providers,
+        }),
+    ));
+    loaded
+}
+
+/// A YAML file outside `.github/workflows/` that mentions a role or an OIDC provider: a
+/// CloudFormation template, or nothing of ours.
+fn load_template_yaml(source: Arc<SourceFile>, explicit: bool) -> Loaded {
+    let mut loaded = Loaded {
+        read: true,
+        ..Loaded::default()
+    };
+    let root = match parse_yaml(&source.text) {
+        Ok(root) => root,
+        Err(error) => {
+            let at = source.line_col(error.span.start);
+            loaded.notice = Some(not_analysed(
+                &source,
+                &format!(
+                    "not analysed as a CloudFormation template (YAML error: {} at line {}, column {})",
+                    error.message, at.line, at.column
+                ),
+            ));
+            return loaded;
+        }
+    };
+    match sources::extract(&source.display_path, &source.text, &root) {
+        Some(extracted) => loaded.parsed = Some((source, embedded(extracted))),
+        None if explicit => {
+            loaded.notice = Some(not_analysed(
+                &source,
+                "not a GitHub Actions workflow or CloudFormation template",
+            ))
+        }
+        None => {}
+    }
     loaded
 }
 

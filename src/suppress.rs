@@ -20,14 +20,15 @@ pub fn ignored_rules(line: &str) -> Vec<&str> {
         .collect()
 }
 
-/// True when a directive on the finding's line or the line above names its rule. Only YAML files
-/// have comments; JSON policies cannot carry a directive.
+/// True when a directive on the finding's line or the line above names its rule. Only YAML and
+/// Terraform files have `#` comments; JSON policies cannot carry a directive.
 pub fn is_suppressed(finding: &Finding) -> bool {
     let path = &finding.file.path;
-    let yaml = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"));
+    let yaml = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        e.eq_ignore_ascii_case("yml")
+            || e.eq_ignore_ascii_case("yaml")
+            || e.eq_ignore_ascii_case("tf")
+    });
     if !yaml {
         return false;
     }

@@ -207,8 +207,19 @@ pub fn evaluate_condition(
     request: &Request,
     expand_variables: bool,
 ) -> ConditionOutcome {
-    let (truth, explanation) =
-        condition::evaluate(&block.operator, entry, request, expand_variables);
+    let (truth, explanation) = if let Some(value) = entry.unresolved.first() {
+        // A value trustlint could not resolve (a template parameter without a default) may
+        // match or not: say so rather than guess.
+        (
+            Truth::Unknown,
+            format!(
+                "{} {} depends on the unresolved value {}",
+                block.operator, entry.key.value, value.value
+            ),
+        )
+    } else {
+        condition::evaluate(&block.operator, entry, request, expand_variables)
+    };
     ConditionOutcome {
         block: 0,
         entry: 0,
@@ -237,6 +248,20 @@ pub fn statement_conditions(
 
 /// Whether the statement's `Principal`/`NotPrincipal` covers the request's principal, and why.
 pub fn principal_outcome(statement: &Statement, request: &Request) -> (Truth, String) {
+    let (truth, why) = resolved_principal_outcome(statement, request);
+    let clause = statement.principal.as_ref();
+    let negated = clause.is_some_and(|c| c.negated);
+    match clause.and_then(|c| c.unresolved.first()) {
+        // An unresolved value may add a principal (or, under NotPrincipal, exclude one).
+        Some(value) if negated || truth != Truth::True => (
+            Truth::Unknown,
+            format!("its principal {} is unresolved", value.value),
+        ),
+        _ => (truth, why),
+    }
+}
+
+fn resolved_principal_outcome(statement: &Statement, request: &Request) -> (Truth, String) {
     let Some(clause) = &statement.principal else {
         return (Truth::False, "it has no Principal".into());
     };

@@ -1003,3 +1003,29 @@ fn truth_tables() {
     assert_eq!(Truth::all([]), T);
     assert_eq!(Truth::any([]), F);
 }
+
+#[test]
+fn unresolved_template_values_are_unknown_not_guessed() {
+    let mut p = with_condition(
+        "2012-10-17",
+        &format!(r#"{{"StringEquals": {{"{SUB}": "repo:o/r:ref:refs/heads/main"}}}}"#),
+    );
+    let entry = &mut p.statements[0].conditions[0].entries[0];
+    entry.unresolved.push(crate::source::Spanned::new(
+        "!Ref Subject".to_string(),
+        entry.value_span,
+    ));
+    entry.values.clear();
+    let e = evaluate(&p, &request(&[(SUB, "repo:o/r:ref:refs/heads/main")]));
+    assert_eq!(e.decision, Decision::Unknown, "{}", e.reason);
+
+    let mut p = with_condition("2012-10-17", "{}");
+    let clause = p.statements[0].principal.as_mut().unwrap();
+    clause.value = crate::policy::Principal::Entries(Vec::new());
+    clause.unresolved.push(crate::source::Spanned::new(
+        "!Ref Provider".to_string(),
+        clause.key_span,
+    ));
+    let e = evaluate(&p, &request(&[]));
+    assert_eq!(e.decision, Decision::Unknown, "{}", e.reason);
+}

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::source::{Node, NodeKind, ObjectEntry, Span, Spanned};
+use crate::sources::unresolved_expression;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,11 +224,13 @@ impl Builder {
                         });
                         continue;
                     }
-                    if let Some(value) = self.principal(&entry.value) {
+                    let mut unresolved = Vec::new();
+                    if let Some(value) = self.principal(&entry.value, &mut unresolved) {
                         principal = Some(PrincipalClause {
                             negated,
                             key_span: entry.key_span,
                             value,
+                            unresolved,
                         });
                     }
                 }
@@ -242,7 +245,7 @@ impl Builder {
                         });
                         continue;
                     }
-                    if let Some(values) = self.string_list(&entry.value, &entry.key) {
+                    if let Some(values) = self.string_list(&entry.value, &entry.key, &mut Vec::new()) {
                         action = Some(ActionClause {
                             negated,
                             key_span: entry.key_span,
@@ -293,7 +296,15 @@ impl Builder {
         })
     }
 
-    fn principal(&mut self, node: &Node) -> Option<Principal> {
+    fn principal(
+        &mut self,
+        node: &Node,
+        unresolved: &mut Vec<Spanned<String>>,
+    ) -> Option<Principal> {
+        if let Some(expression) = unresolved_expression(node) {
+            unresolved.push(Spanned::new(expression.to_string(), node.span));
+            return Some(Principal::Entries(Vec::new()));
+        }
         match &node.kind {
             NodeKind::String(s) if s == "*" => Some(Principal::Wildcard(node.span)),
             NodeKind::Object(entries) => {
@@ -310,7 +321,7 @@ impl Builder {
                         );
                         continue;
                     };
-                    if let Some(values) = self.string_list(&entry.value, &entry.key) {
+                    if let Some(values) = self.string_list(&entry.value, &entry.key, unresolved) {
                         out.push(PrincipalEntry {
                             kind: Spanned::new(kind, entry.key_span),
                             values,
@@ -332,13 +343,26 @@ impl Builder {
         }
     }
 
-    /// A string or a non-empty array of strings.
-    fn string_list(&mut self, node: &Node, element: &str) -> Option<Vec<Spanned<String>>> {
+    /// A string or a non-empty array of strings; unresolved values go to `unresolved`.
+    fn string_list(
+        &mut self,
+        node: &Node,
+        element: &str,
+        unresolved: &mut Vec<Spanned<String>>,
+    ) -> Option<Vec<Spanned<String>>> {
+        if let Some(expression) = unresolved_expression(node) {
+            unresolved.push(Spanned::new(expression.to_string(), node.span));
+            return Some(Vec::new());
+        }
         match &node.kind {
             NodeKind::String(s) => Some(vec![Spanned::new(s.clone(), node.span)]),
             NodeKind::Array(items) if !items.is_empty() => {
                 let mut out = Vec::new();
                 for item in items {
+                    if let Some(expression) = unresolved_expression(item) {
+                        unresolved.push(Spanned::new(expression.to_string(), item.span));
+                        continue;
+                    }
                     match item.as_str() {
                         Some(s) => out.push(Spanned::new(s.to_string(), item.span)),
                         None => self.invalid(
@@ -394,11 +418,13 @@ impl Builder {
             let keys = self.unique_entries(keys, "condition key", true);
             let mut condition_entries = Vec::new();
             for key in keys {
-                if let Some(values) = self.condition_values(&key.value) {
+                let mut unresolved = Vec::new();
+                if let Some(values) = self.condition_values(&key.value, &mut unresolved) {
                     condition_entries.push(ConditionEntry {
                         key: Spanned::new(key.key.clone(), key.key_span),
                         values,
                         value_span: key.value.span,
+                        unresolved,
                     });
                 }
             }
@@ -421,7 +447,15 @@ impl Builder {
     }
 
     /// A condition value: a string, number or boolean, or a list of them (IAM compares the text).
-    fn condition_values(&mut self, node: &Node) -> Option<Vec<Spanned<String>>> {
+    fn condition_values(
+        &mut self,
+        node: &Node,
+        unresolved: &mut Vec<Spanned<String>>,
+    ) -> Option<Vec<Spanned<String>>> {
+        if let Some(expression) = unresolved_expression(node) {
+            unresolved.push(Spanned::new(expression.to_string(), node.span));
+            return Some(Vec::new());
+        }
         let scalar = |n: &Node| match &n.kind {
             NodeKind::String(s) => Some(s.clone()),
             NodeKind::Number(s) => Some(s.clone()),
@@ -436,6 +470,10 @@ impl Builder {
                 }
                 let mut out = Vec::new();
                 for item in items {
+                    if let Some(expression) = unresolved_expression(item) {
+                        unresolved.push(Spanned::new(expression.to_string(), item.span));
+                        continue;
+                    }
                     match scalar(item) {
                         Some(v) => out.push(Spanned::new(v, item.span)),
                         None => self.invalid(
@@ -562,6 +600,55 @@ mod tests {
                 .any(|m| m.contains("found an unresolved YAML tag")),
             "{messages:?}"
         );
+    }
+
+    #[test]
+    fn unresolved_values_are_kept_out_of_the_model_without_a_problem() {
+        use crate::sources::unresolved;
+        let text = r#"{"Statement": [{"Effect": "Allow", "Principal": {"Federated": "x"}, "Action": "a", "Condition": {"StringLike": {"k:sub": ["v", "w"]}}}]}"#;
+        let mut root = parse_json(text).unwrap();
+        // Replace the principal value and one condition value with unresolved ones.
+        let NodeKind::Object(top) = &mut root.kind else {
+            panic!()
+        };
+        let NodeKind::Array(statements) = &mut top[0].value.kind else {
+            panic!()
+        };
+        let NodeKind::Object(statement) = &mut statements[0].kind else {
+            panic!()
+        };
+        for entry in statement.iter_mut() {
+            match entry.key.as_str() {
+                "Principal" => {
+                    let NodeKind::Object(p) = &mut entry.value.kind else {
+                        panic!()
+                    };
+                    p[0].value = unresolved("!Ref Provider", p[0].value.span);
+                }
+                "Condition" => {
+                    let NodeKind::Object(ops) = &mut entry.value.kind else {
+                        panic!()
+                    };
+                    let NodeKind::Object(keys) = &mut ops[0].value.kind else {
+                        panic!()
+                    };
+                    let NodeKind::Array(values) = &mut keys[0].value.kind else {
+                        panic!()
+                    };
+                    values[1] = unresolved("!Ref Pattern", values[1].span);
+                }
+                _ => {}
+            }
+        }
+        let (policy, problems) = build_policy(&root);
+        assert!(problems.is_empty(), "{problems:?}");
+        let s = &policy.unwrap().statements[0];
+        let principal = s.principal.as_ref().unwrap();
+        assert_eq!(principal.unresolved[0].value, "!Ref Provider");
+        assert_eq!(s.federated().count(), 0);
+        let entry = &s.conditions[0].entries[0];
+        assert_eq!(entry.values.len(), 1);
+        assert_eq!(entry.unresolved[0].value, "!Ref Pattern");
     }
 
     #[test]

@@ -100,6 +100,10 @@ pub struct PrincipalClause {
     pub negated: bool,
     pub key_span: Span,
     pub value: Principal,
+    /// Principal values (or the whole principal) that an extractor could not resolve (a
+    /// CloudFormation `!Ref` of a parameter without a default): unknown, not invalid. Their
+    /// expression text with its span.
+    pub unresolved: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -170,6 +174,9 @@ pub struct ConditionEntry {
     pub values: Vec<Spanned<String>>,
     /// The whole value (string or list).
     pub value_span: Span,
+    /// Values an extractor could not resolve (expression text with its span): the condition
+    /// may admit more or fewer than [`ConditionEntry::values`] say, which rules must not guess.
+    pub unresolved: Vec<Spanned<String>>,
 }
 
 impl ConditionEntry {

@@ -350,7 +350,7 @@ fn condition_constant(operator: &Operator, entry: &ConditionEntry, a: &str) -> O
     let Operator::Known { base, .. } = operator else {
         return None;
     };
-    if entry.values.iter().any(|v| v.value.contains("${")) {
+    if !entry.unresolved.is_empty() || entry.values.iter().any(|v| v.value.contains("${")) {
         return None;
     }
     let singleton = !a.contains(['*', '?']);

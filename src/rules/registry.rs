@@ -23,10 +23,12 @@ static RULES: &[&dyn Rule] = &[
     // Audience.
     &missing_aud_condition::MissingAudCondition,
     &unexpected_audience::UnexpectedAudience,
+    &oidc_provider_extra_audience::OidcProviderExtraAudience,
     // Principal and action shape.
     &wildcard_action::WildcardAction,
     &not_principal_or_not_action::NotPrincipalOrNotAction,
     &mismatched_action::MismatchedAction,
+    &unresolved_principal::UnresolvedPrincipal,
     // Workflows: credentials.
     &hardcoded_aws_key::HardcodedAwsKey,
     &static_aws_credentials::StaticAwsCredentials,

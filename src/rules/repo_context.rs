@@ -33,6 +33,9 @@ pub struct PolicyFile {
     pub policy: Arc<TrustPolicy>,
     /// False for a `[roles]` file read only for the cross-check.
     pub scanned: bool,
+    /// The role a CloudFormation/Terraform resource or an account dump names for this policy;
+    /// `None` for a bare policy file, which is matched by its file name.
+    pub role_name: Option<String>,
 }
 
 /// A parsed workflow.
@@ -221,7 +224,8 @@ type StemIndex = std::collections::HashMap<String, Vec<usize>>;
 fn stem_index(policies: &[PolicyFile]) -> StemIndex {
     let mut index = StemIndex::new();
     for (i, p) in policies.iter().enumerate().filter(|(_, p)| p.scanned) {
-        index.entry(policy_stem(&p.file)).or_default().push(i);
+        let name = p.role_name.clone().unwrap_or_else(|| policy_stem(&p.file));
+        index.entry(name).or_default().push(i);
     }
     index
 }

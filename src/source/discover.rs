@@ -10,8 +10,9 @@ const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", "vendor"];
 /// Files larger than this are skipped with a notice: no trust policy or workflow is that big.
 pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
-/// Extensions a directory scan reads anywhere. Explicit files are read whatever their name.
-const SCANNED_EXTENSIONS: &[&str] = &["json"];
+/// Extensions a directory scan reads anywhere (YAML outside `.github/workflows/` only when it
+/// looks like a CloudFormation template). Explicit files are read whatever their name.
+const SCANNED_EXTENSIONS: &[&str] = &["json", "yml", "yaml", "tf"];
 
 /// Extensions a directory scan reads inside `.github/workflows/`.
 const WORKFLOW_EXTENSIONS: &[&str] = &["yml", "yaml"];

@@ -1,0 +1,294 @@
+//! Trust policies embedded in account dumps, CloudFormation templates and Terraform: the real
+//! `trustlint check` on fixtures/sources/, with the rule, line and column of key findings and a
+//! snapshot of the human output.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+fn run(args: &[&str]) -> (String, i32) {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustlint"))
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs trustlint");
+    (
+        String::from_utf8(output.stdout).expect("utf-8 output"),
+        output.status.code().expect("exit code"),
+    )
+}
+
+/// (rule, path, line, column, message) of every finding of a JSON report.
+fn findings(path: &str) -> Vec<(String, String, u64, u64, String)> {
+    let (stdout, _) = run(&["check", path, "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout).expect("json output");
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn assert_finding(
+    all: &[(String, String, u64, u64, String)],
+    rule: &str,
+    path: &str,
+    line: u64,
+    column: u64,
+    message_start: &str,
+) {
+    assert!(
+        all.iter().any(|(r, p, l, c, m)| r == rule
+            && p == path
+            && *l == line
+            && *c == column
+            && m.starts_with(message_start)),
+        "no {rule} at {path}:{line}:{column} starting {message_start:?}; got {all:#?}"
+    );
+}
+
+fn human(path: &str) -> String {
+    run(&["check", path, "--color", "never"]).0
+}
+
+#[test]
+fn account_dumps() {
+    let all = findings("fixtures/sources/account");
+    let details = "fixtures/sources/account/authorization-details.json";
+    assert_finding(
+        &all,
+        "subject-org-wide",
+        details,
+        54,
+        60,
+        "GitHubOrgWide: statement 1",
+    );
+    assert_finding(
+        &all,
+        "missing-sub-condition",
+        details,
+        77,
+        28,
+        "LegacyGitHub: statement 1",
+    );
+    // The URL-encoded document: findings point at the string.
+    let encoded = "fixtures/sources/account/list-roles-encoded.json";
+    assert_finding(
+        &all,
+        "subject-admits-pull-request",
+        encoded,
+        9,
+        41,
+        "GitHubAnyRef: ",
+    );
+    // The tight role of get-role and the service role are clean.
+    assert!(
+        all.iter()
+            .all(|f| !f.4.starts_with("GitHubDeploy") && !f.4.starts_with("LambdaExecution")),
+        "{all:#?}"
+    );
+    insta::assert_snapshot!("account_dumps", human("fixtures/sources/account"));
+}
+
+#[test]
+fn cloudformation_github_oidc_template_with_its_defaults() {
+    let path = "fixtures/sources/cloudformation/github-oidc.yaml";
+    let all = findings(path);
+    // `!Sub repo:${GitHubOrg}/${RepositoryName}:*` with RepositoryName's default `*`.
+    assert_finding(
+        &all,
+        "subject-org-wide",
+        path,
+        42,
+        58,
+        "Resources.Role: statement 1",
+    );
+    // The principal `!If [CreateOIDCProvider, !Ref GithubOidc, …]` resolves to the provider of
+    // the template, and `aud` to OIDCAudience's default: nothing else fires.
+    assert!(
+        all.iter()
+            .all(|f| f.0 == "subject-org-wide" || f.0 == "subject-admits-pull-request"),
+        "{all:#?}"
+    );
+    insta::assert_snapshot!("cloudformation_github_oidc", human(path));
+}
+
+#[test]
+fn cdk_output() {
+    let path = "fixtures/sources/cloudformation/cdk.out/DeployStack.template.json";
+    let all = findings(path);
+    assert_finding(
+        &all,
+        "oidc-provider-extra-audience",
+        path,
+        8,
+        6,
+        "Resources.GitHubProvider7B1C2D3E",
+    );
+    assert_finding(
+        &all,
+        "subject-admits-pull-request",
+        path,
+        25,
+        53,
+        "Resources.DeployRole9A8B7C6D",
+    );
+    assert_finding(
+        &all,
+        "missing-aud-condition",
+        path,
+        30,
+        22,
+        "Resources.DeployRole9A8B7C6D",
+    );
+    // The tight role (its principal an `Fn::Join` with AWS::Partition and AWS::AccountId) is clean.
+    assert!(
+        all.iter()
+            .all(|f| !f.4.starts_with("Resources.ReadOnlyRole")),
+        "{all:#?}"
+    );
+    insta::assert_snapshot!("cdk_output", human(path));
+}
+
+#[test]
+fn yaml_that_is_not_a_template_is_not_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("docker-compose.yml"),
+        "services:\n  web:\n    image: nginx\n",
+    )
+    .unwrap();
+    // Mentions a role type, but is no template (a Serverless-style config).
+    std::fs::write(
+        dir.path().join("serverless.yml"),
+        "provider:\n  iam:\n    role:\n      Type: AWS::IAM::Role\n",
+    )
+    .unwrap();
+    let (stdout, code) = run(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(code, 0);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{stdout}");
+}
+
+#[test]
+fn terraform_module_and_roles() {
+    let all = findings("fixtures/sources/terraform");
+    let module = "fixtures/sources/terraform/github-oidc-role/main.tf";
+    // `[for subject in var.subjects : "repo:${subject}"]` with the variable's default from
+    // variables.tf, at the for expression.
+    assert_finding(
+        &all,
+        "subject-org-wide",
+        module,
+        40,
+        18,
+        "aws_iam_role.this: statement 1",
+    );
+    let roles = "fixtures/sources/terraform/roles.tf";
+    assert_finding(
+        &all,
+        "oidc-provider-extra-audience",
+        roles,
+        3,
+        43,
+        "aws_iam_openid_connect_provider.github",
+    );
+    // A heredoc keeps the exact span of each JSON value.
+    assert_finding(
+        &all,
+        "missing-sub-condition",
+        roles,
+        38,
+        26,
+        "aws_iam_role.legacy: statement 1",
+    );
+    // jsonencode with a variable without a default inside the subject: pinned, clean.
+    assert!(
+        all.iter().all(|f| !f.4.starts_with("aws_iam_role.deploy")),
+        "{all:#?}"
+    );
+    insta::assert_snapshot!("terraform", human("fixtures/sources/terraform"));
+}
+
+#[test]
+fn terraform_without_roles_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("broken.tf"),
+        "resource \"aws_iam_role\" {{{\n",
+    )
+    .unwrap();
+    let (stdout, code) = run(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{stdout}");
+}
+
+#[test]
+fn terraform_findings_can_be_suppressed_inline() {
+    let dir = tempfile::tempdir().unwrap();
+    let role = |comment: &str| {
+        format!(
+            "resource \"aws_iam_role\" \"r\" {{\n  assume_role_policy = jsonencode({{\n    Statement = [{{\n      Effect = \"Allow\"\n      Action = \"sts:AssumeRoleWithWebIdentity\"\n      {comment}\n      Principal = {{ Federated = \"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\" }}\n      Condition = {{ StringEquals = {{ \"token.actions.githubusercontent.com:aud\" = \"sts.amazonaws.com\" }} }}\n    }}]\n  }})\n}}\n"
+        )
+    };
+    let path = dir.path().join("main.tf");
+    std::fs::write(&path, role("")).unwrap();
+    let path = path.to_str().unwrap();
+    let (stdout, _) = run(&[
+        "check",
+        path,
+        "--format",
+        "json",
+        "--select",
+        "missing-sub-condition",
+    ]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1, "{stdout}");
+    std::fs::write(
+        path,
+        role("# trustlint: ignore[missing-sub-condition] legacy, tracked"),
+    )
+    .unwrap();
+    let (stdout, _) = run(&[
+        "check",
+        path,
+        "--format",
+        "json",
+        "--select",
+        "missing-sub-condition",
+    ]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{stdout}");
+    assert_eq!(report["suppressed"], 1, "{stdout}");
+}
+
+#[test]
+fn templates_with_unknown_structure_are_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "AWSTemplateFormatVersion: '2010-09-09'\nConditions:\n  Strict: !Equals [!Ref 'AWS::Region', us-east-1]\nResources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal:\n              Federated: arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\n            Action: sts:AssumeRoleWithWebIdentity\n            Condition: !If\n              - Strict\n              - StringEquals:\n                  token.actions.githubusercontent.com:sub: repo:o/r:ref:refs/heads/main\n              - !Ref AWS::NoValue\n",
+    )
+    .unwrap();
+    let (stdout, code) = run(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    // Neither an invalid-policy finding nor a missing `sub`: the condition may be there.
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{stdout}");
+    assert_eq!(code, 0);
+}
