@@ -589,6 +589,8 @@ fn load_terraform(source: Arc<SourceFile>, explicit: bool) -> Loaded {
         .map(|entry| entry.path())
         .filter(|path| has_extension(path, "tf") && *path != source.path)
         .filter_map(|path| source::read_text(&path).ok())
+        // Only variables and locals are taken from siblings: skip parsing the rest.
+        .filter(|text| text.contains("variable") || text.contains("locals"))
         .filter_map(|text| sources::terraform::parse(&text).ok())
         .collect();
     let (policies, providers) =
