@@ -27,6 +27,18 @@ struct JsonFinding<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     witness: Option<String>,
     fingerprint: String,
+    /// Other places worth showing, possibly in other files (the trust policy of a workflow
+    /// finding, the first of two duplicate keys).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: String,
 }
 
 pub fn render(report: &Report) -> String {
@@ -47,6 +59,20 @@ pub fn render(report: &Report) -> String {
                 help: f.help.as_deref().map(|h| neutralize(&f.mask(h))),
                 witness: f.witness.as_deref().map(|w| neutralize(&f.mask(w))),
                 fingerprint: f.fingerprint(),
+                related: f
+                    .related
+                    .iter()
+                    .map(|r| {
+                        let file = r.file(f);
+                        let at = file.line_col(r.span.start);
+                        JsonRelated {
+                            path: &file.display_path,
+                            line: at.line,
+                            column: at.column,
+                            message: neutralize(&f.mask(&r.message)),
+                        }
+                    })
+                    .collect(),
             }
         })
         .collect();
