@@ -6,7 +6,7 @@
 
 use super::{exit, usage_error};
 use crate::config::Config;
-use crate::predict::{tightest_sub_values, Prediction, DEFAULT_AUDIENCE};
+use crate::predict::{tightest_sub_values, Prediction, SuggestedSubValue, DEFAULT_AUDIENCE};
 use crate::repo::{RepoIdentity, RoleArn};
 use crate::rules::{RepoContext, WEB_IDENTITY_ACTION};
 use crate::scan::parse_repository;
@@ -88,6 +88,36 @@ fn suggest(args: &SuggestArgs) -> Result<String, String> {
     Ok(pretty(&Value::Array(out)))
 }
 
+/// Says on stderr (stdout stays pasteable JSON) what the suggestion could not take into account:
+/// contexts trustlint cannot predict, inferred ones, and values broader than the workflows need.
+fn explain_gaps(arn: &str, predictions: &[Prediction], values: &[SuggestedSubValue]) {
+    let mut notes: Vec<String> = Vec::new();
+    for p in predictions {
+        notes.extend(p.notes.iter().cloned());
+        for c in &p.contexts {
+            if let Some(caveat) = &c.caveat {
+                notes.push(format!("{}: {caveat}", c.reason));
+            }
+        }
+    }
+    for v in values {
+        if let Some(why) = &v.broader {
+            notes.push(format!(
+                "`{}` is broader than the workflows need: {why}",
+                v.value
+            ));
+        }
+    }
+    notes.sort();
+    notes.dedup();
+    for note in notes {
+        eprintln!(
+            "trustlint: note: {arn}: {}",
+            crate::source::neutralize(&note)
+        );
+    }
+}
+
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
@@ -106,6 +136,7 @@ pub fn policy_for(
         role.partition, role.account
     );
     let values = tightest_sub_values(predictions, repo);
+    explain_gaps(arn, predictions, &values);
     if values.is_empty() {
         return Err(format!(
             "the subjects of the jobs assuming {arn} cannot be predicted"
