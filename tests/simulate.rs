@@ -108,19 +108,71 @@ fn explicit_deny_wins_over_a_matching_allow() {
 
 #[test]
 fn unknown_exits_2() {
+    // AWS sets aws:SourceIp on every request; without it the Deny cannot be decided.
+    let sub = "sub=repo:octo-org/app:environment:production";
     let (code, out) = json(&[
-        &fixture("google.json"),
+        &fixture("source-ip.json"),
         "--claim",
-        "aud=1234567890.apps.googleusercontent.com",
+        sub,
         "--claim",
-        "iat=1700000000",
+        "aud=sts.amazonaws.com",
     ]);
     assert_eq!(code, 2);
     assert_eq!(out["decision"], "unknown");
-    assert_eq!(out["statement"], 0);
-    let conditions = out["statements"][0]["conditions"].as_array().unwrap();
-    assert_eq!(conditions[1]["operator"], "DateLessThan");
-    assert_eq!(conditions[1]["result"], "unknown");
+    assert_eq!(out["statement"], 1);
+    let conditions = out["statements"][1]["conditions"].as_array().unwrap();
+    assert_eq!(conditions[0]["operator"], "NotIpAddress");
+    assert_eq!(conditions[0]["result"], "unknown");
+}
+
+#[test]
+fn ip_and_date_operators_are_evaluated() {
+    let sub = "sub=repo:octo-org/app:environment:production";
+    let aud = "aud=sts.amazonaws.com";
+    let (code, out) = json(&[
+        &fixture("source-ip.json"),
+        "--claim",
+        sub,
+        "--claim",
+        aud,
+        "--claim",
+        "aws:SourceIp=10.1.2.3",
+    ]);
+    assert_eq!((code, out["decision"].as_str()), (0, Some("allow")));
+    let (code, out) = json(&[
+        &fixture("source-ip.json"),
+        "--claim",
+        sub,
+        "--claim",
+        aud,
+        "--claim",
+        "aws:SourceIp=2001:db8::7",
+    ]);
+    assert_eq!((code, out["decision"].as_str()), (0, Some("allow")));
+    let (code, out) = json(&[
+        &fixture("source-ip.json"),
+        "--claim",
+        sub,
+        "--claim",
+        aud,
+        "--claim",
+        "aws:SourceIp=8.8.8.8",
+    ]);
+    assert_eq!((code, out["decision"].as_str()), (1, Some("deny")));
+    assert_eq!(out["statement"], 1);
+    // iat before 2030: allowed; after: denied.
+    let google = fixture("google.json");
+    let aud = "aud=1234567890.apps.googleusercontent.com";
+    let (code, _) = json(&[&google, "--claim", aud, "--claim", "iat=1700000000"]);
+    assert_eq!(code, 0);
+    let (code, _) = json(&[
+        &google,
+        "--claim",
+        aud,
+        "--claim",
+        "iat=2031-05-01T00:00:00Z",
+    ]);
+    assert_eq!(code, 1);
 }
 
 // ---- JSON shape ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ use super::value::{
     arn_match, arn_pattern_parts, expand, quote, quote_list, tokens_match, Expanded, Expansion,
 };
 use crate::policy::{BaseOperator, ConditionEntry, Operator, SetQualifier};
+use std::net::IpAddr;
 
 /// Global keys that AWS sets on every `AssumeRoleWithWebIdentity` request (IAM User Guide, "AWS
 /// global condition context keys"). When the simulated request does not give one, its value is
@@ -73,24 +74,6 @@ pub(crate) fn evaluate(
 
     if values.is_empty() {
         return absent(&op, key, base, set, if_exists);
-    }
-
-    if matches!(
-        base,
-        BaseOperator::DateEquals
-            | BaseOperator::DateNotEquals
-            | BaseOperator::DateLessThan
-            | BaseOperator::DateLessThanEquals
-            | BaseOperator::DateGreaterThan
-            | BaseOperator::DateGreaterThanEquals
-            | BaseOperator::IpAddress
-            | BaseOperator::NotIpAddress
-            | BaseOperator::BinaryEquals
-    ) {
-        return (
-            Truth::Unknown,
-            format!("trustlint does not evaluate the {op} operator, so the condition on {key} is unknown"),
-        );
     }
 
     let per_value: Vec<(Truth, String)> = values
@@ -475,10 +458,63 @@ fn pair(base: BaseOperator, policy: &Expanded, value: &str) -> Pair {
                 }
             }
         }
-        // Null, Date…, IpAddress, BinaryEquals are handled before any value is compared.
-        _ => Pair::Fixed(
+        DateEquals
+        | DateNotEquals
+        | DateLessThan
+        | DateLessThanEquals
+        | DateGreaterThan
+        | DateGreaterThanEquals => {
+            let text = policy.text();
+            match (parse_date(&text), parse_date(value)) {
+                (Some(p), Some(v)) => Pair::from(match base {
+                    DateEquals | DateNotEquals => v == p,
+                    DateLessThan => v < p,
+                    DateLessThanEquals => v <= p,
+                    DateGreaterThan => v > p,
+                    _ => v >= p,
+                }),
+                (p, _) => {
+                    let which = if p.is_none() {
+                        format!("policy value {}", quote(&text))
+                    } else {
+                        format!("request value {}", quote(value))
+                    };
+                    Pair::Fixed(
+                        Truth::False,
+                        format!(
+                            "{which} is not a date (ISO 8601 or epoch seconds), so {} does not match",
+                            base.name()
+                        ),
+                    )
+                }
+            }
+        }
+        IpAddress | NotIpAddress => {
+            let text = policy.text();
+            match (parse_cidr(&text), value.trim().parse::<IpAddr>()) {
+                (Some(net), Ok(ip)) => Pair::from(net.contains(ip)),
+                (net, _) => {
+                    let which = if net.is_none() {
+                        format!(
+                            "policy value {} is not an IP address or CIDR block",
+                            quote(&text)
+                        )
+                    } else {
+                        format!("request value {} is not an IP address", quote(value))
+                    };
+                    Pair::Fixed(
+                        Truth::False,
+                        format!("{which}, so {} does not match", base.name()),
+                    )
+                }
+            }
+        }
+        // IAM compares the base64 text of both sides.
+        BinaryEquals => Pair::from(policy.text() == value),
+        // Null is handled before any value is compared.
+        Null => Pair::Fixed(
             Truth::Unknown,
-            format!("trustlint does not evaluate {}", base.name()),
+            format!("trustlint does not compare values under {}", base.name()),
         ),
     }
 }
@@ -505,4 +541,130 @@ fn parse_number(s: &str) -> Option<f64> {
         return None;
     }
     s.parse().ok()
+}
+
+/// A CIDR block (`203.0.113.0/24`, `2001:db8::/32`) or a single address.
+struct Cidr {
+    network: IpAddr,
+    prefix: u32,
+}
+
+impl Cidr {
+    fn contains(&self, ip: IpAddr) -> bool {
+        match (self.network, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - self.prefix).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - self.prefix).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+fn parse_cidr(text: &str) -> Option<Cidr> {
+    let text = text.trim();
+    let (addr, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text, None),
+    };
+    let network: IpAddr = addr.parse().ok()?;
+    let max = if network.is_ipv4() { 32 } else { 128 };
+    let prefix = match prefix {
+        Some(p) => p.parse::<u32>().ok().filter(|&p| p <= max)?,
+        None => max,
+    };
+    Some(Cidr { network, prefix })
+}
+
+/// A date as IAM's date operators take it, in seconds since the epoch: ISO 8601
+/// (`2026-01-31`, `2026-01-31T12:00:00Z`, with fractions or a `±HH:MM` offset) or epoch seconds.
+fn parse_date(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok();
+    }
+    let (date, time) = match text.split_once(['T', 't']) {
+        Some((d, t)) => (d, Some(t)),
+        None => (text, None),
+    };
+    let mut parts = date.splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut seconds = days_from_civil(year, month, day) * 86_400;
+    if let Some(time) = time {
+        let (clock, offset) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+            (clock, 0)
+        } else if let Some(at) = time.rfind(['+', '-']) {
+            let (clock, zone) = time.split_at(at);
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let (h, m) = zone[1..].split_once(':').unwrap_or((&zone[1..], "0"));
+            (
+                clock,
+                sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60),
+            )
+        } else {
+            (time, 0)
+        };
+        let clock = clock.split_once('.').map_or(clock, |(c, _)| c);
+        let mut hms = clock.splitn(3, ':');
+        let h: i64 = hms.next()?.parse().ok()?;
+        let m: i64 = hms.next().unwrap_or("0").parse().ok()?;
+        let sec: i64 = hms.next().unwrap_or("0").parse().ok()?;
+        if h > 24 || m > 59 || sec > 60 {
+            return None;
+        }
+        seconds += h * 3600 + m * 60 + sec - offset;
+    }
+    Some(seconds)
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod date_and_ip_tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_every_accepted_form() {
+        assert_eq!(parse_date("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_date("1970-01-02"), Some(86_400));
+        assert_eq!(parse_date("2026-11-23T16:21:51Z"), Some(1_795_450_911));
+        assert_eq!(parse_date("2026-11-23T17:21:51+01:00"), Some(1_795_450_911));
+        assert_eq!(parse_date("2026-11-23T16:21:51.123Z"), Some(1_795_450_911));
+        assert_eq!(parse_date("1795450911"), Some(1_795_450_911));
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn cidr_blocks() {
+        let net = parse_cidr("203.0.113.0/24").unwrap();
+        assert!(net.contains("203.0.113.7".parse().unwrap()));
+        assert!(!net.contains("203.0.114.7".parse().unwrap()));
+        let all = parse_cidr("0.0.0.0/0").unwrap();
+        assert!(all.contains("8.8.8.8".parse().unwrap()));
+        let v6 = parse_cidr("2001:db8::/32").unwrap();
+        assert!(v6.contains("2001:db8::1".parse().unwrap()));
+        assert!(!v6.contains("203.0.113.7".parse().unwrap()));
+        let one = parse_cidr("192.0.2.1").unwrap();
+        assert!(one.contains("192.0.2.1".parse().unwrap()));
+        assert!(parse_cidr("192.0.2.0/33").is_none());
+    }
 }

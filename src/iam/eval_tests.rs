@@ -540,7 +540,7 @@ fn unknown_deny_propagates_only_when_something_allows() {
     let unknown_deny = stmt(
         "D",
         "Deny",
-        &format!(r#"{{"DateGreaterThan": {{"{SUB}": "2020-01-01T00:00:00Z"}}}}"#),
+        &format!(r#"{{"StringMatches": {{"{SUB}": "repo:*"}}}}"#),
     );
     let p = two_statements(&allow, &unknown_deny);
     let e = evaluate(&p, &request(&[(SUB, "repo:o/r")]));
@@ -548,7 +548,7 @@ fn unknown_deny_propagates_only_when_something_allows() {
     assert_eq!(e.statement, Some(1));
     assert!(
         e.reason
-            .contains("trustlint does not evaluate the DateGreaterThan operator"),
+            .contains("IAM does not know operator \"StringMatches\""),
         "{}",
         e.reason
     );
@@ -575,7 +575,7 @@ fn an_unknown_allow_is_unknown_unless_another_allow_is_true() {
     let unknown = stmt(
         "U",
         "Allow",
-        &format!(r#"{{"IpAddress": {{"{SUB}": "10.0.0.0/8"}}}}"#),
+        &format!(r#"{{"StringMatches": {{"{SUB}": "x"}}}}"#),
     );
     let never = stmt(
         "N",
@@ -930,15 +930,81 @@ fn numeric_operators() {
 }
 
 #[test]
-fn bool_and_unevaluated_operators() {
+fn bool_date_ip_and_binary_operators() {
     let k = "example.com:email_verified";
     assert_eq!(truth("Bool", k, "true", &[(k, "True")]), T);
     assert_eq!(truth("Bool", k, r#""false""#, &[(k, "true")]), F);
-    for op in ["DateLessThan", "IpAddress", "NotIpAddress", "BinaryEquals"] {
-        let (t, why) = cond(op, k, r#""x""#, &[(k, "y")]);
-        assert_eq!(t, U, "{op}");
-        assert!(why.contains("trustlint does not evaluate"), "{why}");
-    }
+    let t = "aws:CurrentTime";
+    assert_eq!(
+        truth(
+            "DateLessThan",
+            t,
+            r#""2026-01-01""#,
+            &[(t, "2025-12-31T23:59:59Z")]
+        ),
+        T
+    );
+    assert_eq!(
+        truth(
+            "DateLessThan",
+            t,
+            r#""2026-01-01""#,
+            &[(t, "2026-01-01T00:00:00Z")]
+        ),
+        F
+    );
+    assert_eq!(
+        truth(
+            "DateGreaterThanEquals",
+            t,
+            r#""1700000000""#,
+            &[(t, "2023-11-14T22:13:20Z")]
+        ),
+        T
+    );
+    assert_eq!(
+        truth("DateNotEquals", t, r#""2026-01-01""#, &[(t, "2026-01-02")]),
+        T
+    );
+    let (d, why) = cond("DateEquals", t, r#""soon""#, &[(t, "2026-01-01")]);
+    assert_eq!(d, F);
+    assert!(why.contains("is not a date"), "{why}");
+    let ip = "aws:SourceIp";
+    assert_eq!(
+        truth(
+            "IpAddress",
+            ip,
+            r#""203.0.113.0/24""#,
+            &[(ip, "203.0.113.9")]
+        ),
+        T
+    );
+    assert_eq!(
+        truth(
+            "IpAddress",
+            ip,
+            r#""203.0.113.0/24""#,
+            &[(ip, "198.51.100.9")]
+        ),
+        F
+    );
+    assert_eq!(
+        truth(
+            "NotIpAddress",
+            ip,
+            r#""203.0.113.0/24""#,
+            &[(ip, "198.51.100.9")]
+        ),
+        T
+    );
+    // Not* operators hold for an absent key; IP is one AWS always sets, so absent = unknown.
+    assert_eq!(truth("NotIpAddress", ip, r#""203.0.113.0/24""#, &[]), U);
+    let b = "example.com:blob";
+    assert_eq!(
+        truth("BinaryEquals", b, r#""QmluYXJ5""#, &[(b, "QmluYXJ5")]),
+        T
+    );
+    assert_eq!(truth("BinaryEquals", b, r#""QmluYXJ5""#, &[(b, "Qm9i")]), F);
 }
 
 // ---- multivalued keys ----------------------------------------------------------------------
