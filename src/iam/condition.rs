@@ -437,26 +437,14 @@ fn pair(base: BaseOperator, policy: &Expanded, value: &str) -> Pair {
         | NumericGreaterThan
         | NumericGreaterThanEquals => {
             let text = policy.text();
-            match (parse_number(&text), parse_number(value)) {
-                (Some(p), Some(v)) => Pair::from(match base {
-                    NumericEquals | NumericNotEquals => v == p,
-                    NumericLessThan => v < p,
-                    NumericLessThanEquals => v <= p,
-                    NumericGreaterThan => v > p,
-                    _ => v >= p,
-                }),
-                (p, _) => {
-                    let which = if p.is_none() {
-                        format!("policy value {}", quote(&text))
-                    } else {
-                        format!("request value {}", quote(value))
-                    };
-                    Pair::Fixed(
-                        Truth::False,
-                        format!("{which} is not a number, so {} does not match", base.name()),
-                    )
-                }
-            }
+            ordered(
+                base,
+                parse_number(&text),
+                parse_number(value),
+                &text,
+                value,
+                "a number",
+            )
         }
         DateEquals
         | DateNotEquals
@@ -465,29 +453,14 @@ fn pair(base: BaseOperator, policy: &Expanded, value: &str) -> Pair {
         | DateGreaterThan
         | DateGreaterThanEquals => {
             let text = policy.text();
-            match (parse_date(&text), parse_date(value)) {
-                (Some(p), Some(v)) => Pair::from(match base {
-                    DateEquals | DateNotEquals => v == p,
-                    DateLessThan => v < p,
-                    DateLessThanEquals => v <= p,
-                    DateGreaterThan => v > p,
-                    _ => v >= p,
-                }),
-                (p, _) => {
-                    let which = if p.is_none() {
-                        format!("policy value {}", quote(&text))
-                    } else {
-                        format!("request value {}", quote(value))
-                    };
-                    Pair::Fixed(
-                        Truth::False,
-                        format!(
-                            "{which} is not a date (ISO 8601 or epoch seconds), so {} does not match",
-                            base.name()
-                        ),
-                    )
-                }
-            }
+            ordered(
+                base,
+                parse_date(&text),
+                parse_date(value),
+                &text,
+                value,
+                "a date (ISO 8601 or epoch seconds)",
+            )
         }
         IpAddress | NotIpAddress => {
             let text = policy.text();
@@ -516,6 +489,40 @@ fn pair(base: BaseOperator, policy: &Expanded, value: &str) -> Pair {
             Truth::Unknown,
             format!("trustlint does not compare values under {}", base.name()),
         ),
+    }
+}
+
+/// The Numeric and Date families: compare the request value `v` with the policy value `p`; a
+/// side that does not parse as `what` makes that value not match.
+fn ordered<T: PartialOrd>(
+    base: BaseOperator,
+    p: Option<T>,
+    v: Option<T>,
+    policy_text: &str,
+    value: &str,
+    what: &str,
+) -> Pair {
+    use BaseOperator::*;
+    match (p, v) {
+        (Some(p), Some(v)) => Pair::from(match base {
+            NumericLessThan | DateLessThan => v < p,
+            NumericLessThanEquals | DateLessThanEquals => v <= p,
+            NumericGreaterThan | DateGreaterThan => v > p,
+            NumericGreaterThanEquals | DateGreaterThanEquals => v >= p,
+            // Equals, and NotEquals (negated by the caller).
+            _ => v == p,
+        }),
+        (p, _) => {
+            let which = if p.is_none() {
+                format!("policy value {}", quote(policy_text))
+            } else {
+                format!("request value {}", quote(value))
+            };
+            Pair::Fixed(
+                Truth::False,
+                format!("{which} is not {what}, so {} does not match", base.name()),
+            )
+        }
     }
 }
 
