@@ -304,9 +304,7 @@ mod tests {
         let report = Report {
             findings: vec![finding],
             files_scanned: 1,
-            notices: Vec::new(),
-            suppressed: 0,
-            baselined: 0,
+            ..Report::default()
         };
         let out = render(&report, plain());
         assert!(out.starts_with("high[duplicate-key]\n"), "{out}");
@@ -331,9 +329,7 @@ mod tests {
         let report = Report {
             findings: vec![finding],
             files_scanned: 1,
-            notices: Vec::new(),
-            suppressed: 0,
-            baselined: 0,
+            ..Report::default()
         };
         let out = render(&report, plain());
         assert!(out.contains("[policy.json:1:13]"), "{out}");
@@ -359,9 +355,7 @@ mod tests {
         let report = Report {
             findings: vec![finding],
             files_scanned: 1,
-            notices: Vec::new(),
-            suppressed: 0,
-            baselined: 0,
+            ..Report::default()
         };
         for color in [false, true] {
             let out = render(
@@ -392,9 +386,7 @@ mod tests {
         let report = Report {
             findings: vec![finding],
             files_scanned: 1,
-            notices: Vec::new(),
-            suppressed: 0,
-            baselined: 0,
+            ..Report::default()
         };
         let options = RenderOptions {
             color: false,
@@ -428,9 +420,7 @@ mod tests {
         let report = Report {
             findings: vec![finding],
             files_scanned: 1,
-            notices: Vec::new(),
-            suppressed: 0,
-            baselined: 0,
+            ..Report::default()
         };
         let out = render(&report, plain());
         assert!(out.contains("unexpected end"), "{out}");

@@ -418,9 +418,7 @@ mod tests {
         let report = Report {
             findings: vec![finding.clone()],
             files_scanned: 1,
-            notices: Vec::new(),
-            suppressed: 0,
-            baselined: 0,
+            ..Report::default()
         };
         let out = render(&report);
         assert!(out.ends_with("}\n"));
