@@ -6,10 +6,6 @@ use super::{describe_job, Finding, PolicyLookup, RepoContext, Rule};
 crate::declare_rule!(AudienceMismatch, "audience-mismatch", High);
 
 impl Rule for AudienceMismatch {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_repository(&self, ctx: &RepoContext<'_>, out: &mut Vec<Finding>) {
         let analysis = ctx.analysis();
         for u in &analysis.uses {

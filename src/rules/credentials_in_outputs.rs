@@ -168,10 +168,6 @@ fn uses_of(job: &Job, step: &Step) -> Uses {
 }
 
 impl Rule for CredentialsInOutputs {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         for job in ctx.workflow.jobs.iter().filter(|j| !j.is_caller()) {
             // Job outputs that forward credentials.

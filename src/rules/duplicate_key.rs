@@ -7,10 +7,6 @@ use crate::workflow::WorkflowProblemKind;
 crate::declare_rule!(DuplicateKey, "duplicate-key", High);
 
 impl Rule for DuplicateKey {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         let duplicates: Vec<_> = ctx
             .problems

@@ -80,10 +80,6 @@ pub fn likely_consumer(step: &Step) -> bool {
 }
 
 impl Rule for ExcessiveIdTokenPermission {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         let needs = |job: &Job| job_needs_token(ctx, job);
         for job in &ctx.workflow.jobs {

@@ -7,10 +7,6 @@ use crate::policy::{Effect, Operator, SetQualifier};
 crate::declare_rule!(FailOpenOperator, "fail-open-operator", High);
 
 impl Rule for FailOpenOperator {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for statement in &ctx.policy.statements {
             if statement.effect.value != Effect::Allow {

@@ -28,10 +28,6 @@ pub fn role_name(value: &str) -> Option<&str> {
 const RISKY: &str = "GitHubActions";
 
 impl Rule for GithubActionsRoleName {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         for (job, step) in steps(ctx.workflow) {
             if !is_aws_credentials_step(step) {

@@ -151,10 +151,6 @@ fn place(workflow: &Workflow, text: &str, offset: usize) -> String {
 }
 
 impl Rule for HardcodedAwsKey {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         let text = &ctx.file.text;
         let mut seen: Vec<(String, usize)> = Vec::new();

@@ -592,10 +592,6 @@ impl StepCheck<'_> {
 }
 
 impl Rule for InvalidCredentialsActionInput {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         let workflow = ctx.workflow;
         let workflow_name = workflow.name.as_ref().map(|n| n.value.as_str());

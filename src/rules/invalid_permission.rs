@@ -74,10 +74,6 @@ fn nearest_shorthand(value: &str) -> Option<&'static str> {
 }
 
 impl Rule for InvalidPermission {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         let mut blocks: Vec<(String, &Permissions)> = Vec::new();
         if let Some(p) = &ctx.workflow.permissions {

@@ -8,10 +8,6 @@ use std::sync::Arc;
 crate::declare_rule!(InvalidPolicy, "invalid-policy", High);
 
 impl Rule for InvalidPolicy {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for problem in ctx
             .problems

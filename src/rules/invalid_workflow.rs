@@ -9,10 +9,6 @@ use std::sync::Arc;
 crate::declare_rule!(InvalidWorkflow, "invalid-workflow", High);
 
 impl Rule for InvalidWorkflow {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         out.extend(
             ctx.problems

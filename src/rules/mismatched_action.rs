@@ -7,10 +7,6 @@ use crate::policy::{parse_oidc_provider_arn, Effect};
 crate::declare_rule!(MismatchedAction, "mismatched-action", Medium);
 
 impl Rule for MismatchedAction {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for statement in &ctx.policy.statements {
             if statement.effect.value != Effect::Allow {

@@ -5,10 +5,6 @@ use super::{claim_of, Finding, PolicyContext, Rule};
 crate::declare_rule!(MissingAudCondition, "missing-aud-condition", Medium);
 
 impl Rule for MissingAudCondition {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for (statement, trusts) in ctx.github_allow_statements() {
             let issuers: Vec<String> = trusts.iter().map(|t| t.issuer.clone()).collect();

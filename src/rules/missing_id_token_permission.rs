@@ -17,10 +17,6 @@ crate::declare_rule!(
 );
 
 impl Rule for MissingIdTokenPermission {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         for job in ctx.workflow.jobs.iter().filter(|j| !j.is_caller()) {
             let effective = ctx.effective_id_token(job);

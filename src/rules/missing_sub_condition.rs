@@ -21,10 +21,6 @@ pub fn pins_identity(statement: &Statement, issuers: &[String]) -> bool {
 }
 
 impl Rule for MissingSubCondition {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         let github: Vec<_> = ctx.github_allow_statements().collect();
         for (statement, trusts) in &github {

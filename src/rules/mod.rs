@@ -127,10 +127,13 @@ impl RuleMeta {
     }
 }
 
-/// A check. Hooks default to doing nothing, so a rule overrides only the input it inspects.
-pub trait Rule: Send + Sync {
+/// A rule's metadata; implemented by [`declare_rule!`], so rule files hold only their checks.
+pub trait RuleInfo {
     fn meta(&self) -> &'static RuleMeta;
+}
 
+/// A check. Hooks default to doing nothing, so a rule overrides only the input it inspects.
+pub trait Rule: RuleInfo + Send + Sync {
     fn check_policy(&self, _ctx: &PolicyContext<'_>, _out: &mut Vec<Finding>) {}
 
     fn check_workflow(&self, _ctx: &WorkflowContext<'_>, _out: &mut Vec<Finding>) {}
@@ -151,6 +154,12 @@ macro_rules! declare_rule {
                 severity: $crate::rules::Severity::$severity,
                 page: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md")),
             };
+        }
+
+        impl $crate::rules::RuleInfo for $name {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &Self::META
+            }
         }
     };
 }

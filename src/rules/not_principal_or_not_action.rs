@@ -10,10 +10,6 @@ crate::declare_rule!(
 );
 
 impl Rule for NotPrincipalOrNotAction {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for statement in &ctx.policy.statements {
             let route = ctx.statement_route(statement);

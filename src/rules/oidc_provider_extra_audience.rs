@@ -19,11 +19,7 @@ crate::declare_rule!(
 /// The audiences configure-aws-credentials asks for.
 const STS_AUDIENCES: &[&str] = &["sts.amazonaws.com", "sts.amazonaws.com.cn"];
 
-impl Rule for OidcProviderExtraAudience {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-}
+impl Rule for OidcProviderExtraAudience {}
 
 pub fn check_providers(
     file: &Arc<SourceFile>,

@@ -391,10 +391,6 @@ fn pr_code_step(job: &Job, step: &Step, tainted: &[Tainted]) -> Option<PrCode> {
 // ---------------------------------------------------------------- the rule
 
 impl Rule for OidcUntrustedTrigger {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         let path: &str = ctx.file.display_path.as_str();
         let mut budget = MAX_REACHES;

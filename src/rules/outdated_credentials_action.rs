@@ -26,10 +26,6 @@ fn runtime(major: u64, suffix: &str) -> Option<&'static str> {
 }
 
 impl Rule for OutdatedCredentialsAction {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         for (job, step) in steps(ctx.workflow) {
             if !is_aws_credentials_step(step) {

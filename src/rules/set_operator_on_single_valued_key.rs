@@ -12,10 +12,6 @@ crate::declare_rule!(
 const SINGLE_VALUED: &[&str] = &["sub", "aud"];
 
 impl Rule for SetOperatorOnSingleValuedKey {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for statement in &ctx.policy.statements {
             let issuers = statement.oidc_issuers();

@@ -165,10 +165,6 @@ impl StaticAwsCredentials {
 }
 
 impl Rule for StaticAwsCredentials {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         let workflow = ctx.workflow;
         self.check_env(

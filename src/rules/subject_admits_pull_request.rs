@@ -10,10 +10,6 @@ crate::declare_rule!(
 );
 
 impl Rule for SubjectAdmitsPullRequest {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         subject_values::report(
             ctx,

@@ -6,10 +6,6 @@ use crate::subject::SubjectRisk;
 crate::declare_rule!(SubjectRefPrefix, "subject-ref-prefix", Low);
 
 impl Rule for SubjectRefPrefix {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         subject_values::report(
             ctx,

@@ -6,10 +6,6 @@ use crate::subject::SubjectRisk;
 crate::declare_rule!(SubjectWithoutOwner, "subject-without-owner", Critical);
 
 impl Rule for SubjectWithoutOwner {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         subject_values::report(
             ctx,

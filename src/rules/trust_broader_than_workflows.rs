@@ -12,10 +12,6 @@ crate::declare_rule!(
 );
 
 impl Rule for TrustBroaderThanWorkflows {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_repository(&self, ctx: &RepoContext<'_>, out: &mut Vec<Finding>) {
         let analysis = ctx.analysis();
         let Some(repo) = &analysis.repo else { return };

@@ -10,10 +10,6 @@ crate::declare_rule!(
 );
 
 impl Rule for TrustPolicyDeniesWorkflow {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_repository(&self, ctx: &RepoContext<'_>, out: &mut Vec<Finding>) {
         let analysis = ctx.analysis();
         for u in &analysis.uses {

@@ -9,10 +9,6 @@ const STS_AUDIENCE: &str = "sts.amazonaws.com";
 const CHINA_AUDIENCE: &str = "sts.amazonaws.com.cn";
 
 impl Rule for UnexpectedAudience {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for (statement, trusts) in ctx.github_allow_statements() {
             let issuers: Vec<String> = trusts.iter().map(|t| t.issuer.clone()).collect();

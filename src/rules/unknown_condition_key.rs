@@ -25,10 +25,6 @@ pub const AWS_GITHUB_CONDITION_KEYS: &[&str] = &[
 ];
 
 impl Rule for UnknownConditionKey {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for statement in &ctx.policy.statements {
             let issuers = statement.oidc_issuers();

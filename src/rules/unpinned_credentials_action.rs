@@ -17,10 +17,6 @@ crate::declare_rule!(
 );
 
 impl Rule for UnpinnedCredentialsAction {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         let actions = credential_actions();
         for (job, step) in steps(ctx.workflow) {

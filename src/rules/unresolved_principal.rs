@@ -7,10 +7,6 @@ use crate::policy::Effect;
 crate::declare_rule!(UnresolvedPrincipal, "unresolved-principal", Info);
 
 impl Rule for UnresolvedPrincipal {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for statement in &ctx.policy.statements {
             let Some(principal) = &statement.principal else {

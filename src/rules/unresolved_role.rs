@@ -7,10 +7,6 @@ use crate::repo::RoleResolution;
 crate::declare_rule!(UnresolvedRole, "unresolved-role", Info);
 
 impl Rule for UnresolvedRole {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_repository(&self, ctx: &RepoContext<'_>, out: &mut Vec<Finding>) {
         if !ctx.cross_checked() {
             return;

@@ -17,10 +17,6 @@ const TRUST_ACTIONS: &[&str] = &[
 ];
 
 impl Rule for WildcardAction {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for statement in &ctx.policy.statements {
             let Some(action) = &statement.action else {

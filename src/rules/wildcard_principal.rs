@@ -6,10 +6,6 @@ use crate::policy::{Effect, Principal};
 crate::declare_rule!(WildcardPrincipal, "wildcard-principal", Critical);
 
 impl Rule for WildcardPrincipal {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for statement in &ctx.policy.statements {
             let Some(principal) = &statement.principal else {

@@ -12,10 +12,6 @@ crate::declare_rule!(
 );
 
 impl Rule for WildcardWithEqualsOperator {
-    fn meta(&self) -> &'static super::RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for statement in &ctx.policy.statements {
             for (block, entry) in statement.condition_entries() {
