@@ -1,7 +1,8 @@
 //! `unresolved-role`: a job assumes an AWS role that cannot be cross-checked — the role, its
-//! trust policy or the repository is unknown.
+//! trust policy or the repository is unknown, or none of the job's contexts can be decided.
 
 use super::{describe_job, Finding, PolicyLookup, RepoContext, Rule};
+use crate::predict::Verdict;
 use crate::repo::RoleResolution;
 
 crate::declare_rule!(UnresolvedRole, "unresolved-role", Info);
@@ -40,6 +41,31 @@ impl Rule for UnresolvedRole {
                     "set `repository = \"OWNER/NAME\"` under `[github]` in trustlint.toml, or pass `--repository OWNER/NAME`".to_string(),
                     None,
                 ),
+                // Everything resolved, yet no context of the job could be decided (an
+                // environment from an expression, an `if:` trustlint does not read…): say so
+                // rather than stay silent.
+                (RoleResolution::Resolved { arn, .. }, Some(PolicyLookup::Found(_)))
+                    if !u.verdicts.is_empty()
+                        && u.verdicts.iter().all(|v| matches!(v.verdict, Verdict::Unknown { .. })) =>
+                {
+                    let mut reasons: Vec<String> = u
+                        .verdicts
+                        .iter()
+                        .filter_map(|v| match &v.verdict {
+                            Verdict::Unknown { reason } => Some(format!("{}: {reason}", v.reason)),
+                            _ => None,
+                        })
+                        .collect();
+                    reasons.dedup();
+                    (
+                        format!(
+                            "{who} assumes {arn}, but whether its trust policy admits the job cannot be decided: {}",
+                            reasons.join("; ")
+                        ),
+                        "make the job's subject predictable (a literal `environment:`, branch filters on the trigger), or check the claims with `trustlint simulate`".to_string(),
+                        None,
+                    )
+                }
                 _ => continue,
             };
             let mut finding = Finding::new(&Self::META, &wf.file, u.role_span, message)
