@@ -1,7 +1,7 @@
 //! `invalid-permission`: a `permissions:` block GitHub rejects — `id-token: read`, an unknown
 //! scope, a level a scope does not take, or a value that is not a permission set at all.
 
-use super::unknown_condition_key::is_near;
+use super::spelling::is_near;
 use super::{Finding, Rule, WorkflowContext};
 use crate::source::{Node, NodeKind};
 use crate::workflow::{Permissions, PermissionsKind, WorkflowProblemKind};

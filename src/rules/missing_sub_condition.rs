@@ -49,7 +49,7 @@ impl Rule for MissingSubCondition {
                 let sub_like = IDENTITY_CLAIMS
                     .iter()
                     .any(|c| c.eq_ignore_ascii_case(claim))
-                    || crate::rules::unknown_condition_key::is_near(claim, "sub");
+                    || crate::rules::spelling::is_near(claim, "sub");
                 if !sub_like {
                     continue;
                 }

@@ -12,8 +12,7 @@ mod finding;
 pub mod invalid_policy;
 pub mod page;
 mod registry;
-mod repo_context;
-mod workflow_context;
+pub mod spelling;
 mod workflow_jobs;
 #[cfg(test)]
 mod workflow_rule_tests;
@@ -60,15 +59,12 @@ pub mod trust_policy_denies_workflow;
 pub mod unresolved_role;
 
 pub use context::{
-    claim_of, is_global_key, GithubTrust, PolicyContext, Settings, WEB_IDENTITY_ACTION,
+    admitting_sub_value, claim_of, describe_job, is_global_key, is_pull_request, repo_facts,
+    Analysis, Denial, GithubTrust, PolicyContext, PolicyFile, PolicyLookup, RepoContext, RoleUse,
+    Settings, WorkflowContext, WorkflowFile, Workflows, WEB_IDENTITY_ACTION,
 };
 pub use finding::{Finding, Related};
 pub use registry::{all_rules, find_rule};
-pub use repo_context::{
-    admitting_sub_value, describe_job, is_pull_request, repo_facts, Analysis, Denial, PolicyFile,
-    PolicyLookup, RepoContext, RoleUse, WorkflowFile,
-};
-pub use workflow_context::{WorkflowContext, Workflows};
 
 use std::fmt;
 

@@ -1,7 +1,8 @@
 //! What a rule sees of one workflow, with every workflow of the scan for cross-file questions
 //! (which local callers grant a reusable workflow its permissions).
 
-use super::{Finding, RuleMeta, Settings};
+use super::Settings;
+use crate::rules::{Finding, RuleMeta};
 use crate::source::{SourceFile, Span};
 use crate::workflow::{
     effective_id_token_in_repo, EffectiveIdToken, Job, Step, Workflow, WorkflowProblem,

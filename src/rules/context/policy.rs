@@ -1,12 +1,12 @@
 //! What a rule sees of one trust policy, and the settings from trustlint.toml that rules honour.
 
-use super::subject_values::AnalysedValue;
-use super::Finding;
 use crate::iam::allows_action;
 use crate::policy::{
     github_issuer_kind, parse_oidc_provider_arn, Effect, GithubIssuer, PolicyProblem, Statement,
     TrustPolicy,
 };
+use crate::rules::subject_values::{self, AnalysedValue};
+use crate::rules::{Finding, RuleMeta};
 use crate::source::{SourceFile, Span};
 use std::sync::{Arc, OnceLock};
 
@@ -61,7 +61,7 @@ impl<'a> PolicyContext<'a> {
     /// Every value of a positive `sub` condition of a GitHub-trusting Allow statement, analysed.
     pub fn subject_values(&self) -> &[AnalysedValue] {
         self.subject_values
-            .get_or_init(|| super::subject_values::analyse(self))
+            .get_or_init(|| subject_values::analyse(self))
     }
 
     /// GitHub providers named by the statement's Federated principal (whatever its effect).
@@ -107,12 +107,7 @@ impl<'a> PolicyContext<'a> {
         }
     }
 
-    pub fn finding(
-        &self,
-        meta: &super::RuleMeta,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Finding {
+    pub fn finding(&self, meta: &RuleMeta, span: Span, message: impl Into<String>) -> Finding {
         Finding::new(meta, self.file, span, message)
     }
 }

@@ -1,0 +1,15 @@
+//! What a rule receives: one trust policy ([`PolicyContext`]), one workflow with every workflow
+//! of the scan ([`WorkflowContext`]), or the whole repository ([`RepoContext`]).
+
+mod policy;
+mod repo;
+mod workflow;
+
+pub use policy::{
+    claim_of, is_global_key, GithubTrust, PolicyContext, Settings, WEB_IDENTITY_ACTION,
+};
+pub use repo::{
+    admitting_sub_value, describe_job, is_pull_request, repo_facts, Analysis, Denial, PolicyFile,
+    PolicyLookup, RepoContext, RoleUse, WorkflowFile,
+};
+pub use workflow::{WorkflowContext, Workflows};
