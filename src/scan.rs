@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::policy::{build_policy, looks_like_trust_policy, PolicyProblem, TrustPolicy};
 use crate::report::{Notice, Report};
-use crate::rules::oidc_provider_extra_audience::{self, OidcProviderExtraAudience};
+use crate::rules::trust::oidc_provider_extra_audience::{self, OidcProviderExtraAudience};
 use crate::rules::{
     self, Finding, PolicyContext, PolicyFile, RepoContext, Rule, Settings, WorkflowContext,
     WorkflowFile, Workflows,
@@ -471,10 +471,10 @@ fn load_policy(source: Arc<SourceFile>, explicit: bool, rules: &[&'static dyn Ru
                 && source.text.contains("sts:AssumeRole"))
                 || source.text.contains("\"AssumeRolePolicyDocument\"");
             if meant_as_policy {
-                if selected(rules, rules::invalid_policy::InvalidPolicy::META.id) {
+                if selected(rules, rules::trust::invalid_policy::InvalidPolicy::META.id) {
                     loaded
                         .findings
-                        .push(rules::invalid_policy::syntax_error(&source, &error));
+                        .push(rules::trust::invalid_policy::syntax_error(&source, &error));
                 }
             } else if explicit {
                 let at = source.line_col(error.span.start);

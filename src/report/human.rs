@@ -259,7 +259,7 @@ pub(crate) fn snippet_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::duplicate_key::DuplicateKey;
+    use crate::rules::trust::duplicate_key::DuplicateKey;
     use crate::source::{SourceFile, Span};
     use std::path::Path;
     use std::sync::Arc;

@@ -357,7 +357,7 @@ fn escape_brackets(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::duplicate_key::DuplicateKey;
+    use crate::rules::trust::duplicate_key::DuplicateKey;
     use crate::source::{SourceFile, Span};
     use serde_json::Value;
     use std::path::Path;

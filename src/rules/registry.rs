@@ -5,30 +5,30 @@ use super::*;
 #[rustfmt::skip]
 static RULES: &[&dyn Rule] = &[
     // Who may assume the role at all.
-    &wildcard_principal::WildcardPrincipal,
-    &missing_sub_condition::MissingSubCondition,
+    &trust::wildcard_principal::WildcardPrincipal,
+    &trust::missing_sub_condition::MissingSubCondition,
     // What the subject patterns admit.
-    &subject_any_owner::SubjectAnyOwner,
-    &subject_without_owner::SubjectWithoutOwner,
-    &subject_org_wide::SubjectOrgWide,
-    &subject_admits_pull_request::SubjectAdmitsPullRequest,
-    &immutable_id_wildcard::ImmutableIdWildcard,
-    &subject_any_ref::SubjectAnyRef,
-    &subject_ref_prefix::SubjectRefPrefix,
+    &trust::subject_any_owner::SubjectAnyOwner,
+    &trust::subject_without_owner::SubjectWithoutOwner,
+    &trust::subject_org_wide::SubjectOrgWide,
+    &trust::subject_admits_pull_request::SubjectAdmitsPullRequest,
+    &trust::immutable_id_wildcard::ImmutableIdWildcard,
+    &trust::subject_any_ref::SubjectAnyRef,
+    &trust::subject_ref_prefix::SubjectRefPrefix,
     // Conditions that do not mean what they say.
-    &fail_open_operator::FailOpenOperator,
-    &unknown_condition_key::UnknownConditionKey,
-    &wildcard_with_equals_operator::WildcardWithEqualsOperator,
-    &set_operator_on_single_valued_key::SetOperatorOnSingleValuedKey,
+    &trust::fail_open_operator::FailOpenOperator,
+    &trust::unknown_condition_key::UnknownConditionKey,
+    &trust::wildcard_with_equals_operator::WildcardWithEqualsOperator,
+    &trust::set_operator_on_single_valued_key::SetOperatorOnSingleValuedKey,
     // Audience.
-    &missing_aud_condition::MissingAudCondition,
-    &unexpected_audience::UnexpectedAudience,
-    &oidc_provider_extra_audience::OidcProviderExtraAudience,
+    &trust::missing_aud_condition::MissingAudCondition,
+    &trust::unexpected_audience::UnexpectedAudience,
+    &trust::oidc_provider_extra_audience::OidcProviderExtraAudience,
     // Principal and action shape.
-    &wildcard_action::WildcardAction,
-    &not_principal_or_not_action::NotPrincipalOrNotAction,
-    &mismatched_action::MismatchedAction,
-    &unresolved_principal::UnresolvedPrincipal,
+    &trust::wildcard_action::WildcardAction,
+    &trust::not_principal_or_not_action::NotPrincipalOrNotAction,
+    &trust::mismatched_action::MismatchedAction,
+    &trust::unresolved_principal::UnresolvedPrincipal,
     // Workflows: credentials.
     &hardcoded_aws_key::HardcodedAwsKey,
     &static_aws_credentials::StaticAwsCredentials,
@@ -38,8 +38,8 @@ static RULES: &[&dyn Rule] = &[
     &outdated_credentials_action::OutdatedCredentialsAction,
     &github_actions_role_name::GithubActionsRoleName,
     // The document itself.
-    &duplicate_key::DuplicateKey,
-    &invalid_policy::InvalidPolicy,
+    &trust::duplicate_key::DuplicateKey,
+    &trust::invalid_policy::InvalidPolicy,
     &invalid_workflow::InvalidWorkflow,
     // Workflows: permissions and triggers.
     &missing_id_token_permission::MissingIdTokenPermission,

@@ -5,7 +5,7 @@ use crate::policy::{
     github_issuer_kind, parse_oidc_provider_arn, Effect, GithubIssuer, PolicyProblem, Statement,
     TrustPolicy,
 };
-use crate::rules::subject_values::{self, AnalysedValue};
+use crate::rules::trust::subject_values::{self, AnalysedValue};
 use crate::rules::{Finding, RuleMeta};
 use crate::source::{SourceFile, Span};
 use std::sync::{Arc, OnceLock};

@@ -1,7 +1,7 @@
 //! `set-operator-on-single-valued-key`: `ForAnyValue:` on `sub` or `aud`, which are single-valued.
 
-use super::{claim_of, Finding, PolicyContext, Rule};
 use crate::policy::{Operator, SetQualifier};
+use crate::rules::{claim_of, Finding, PolicyContext, Rule};
 
 crate::declare_rule!(
     SetOperatorOnSingleValuedKey,

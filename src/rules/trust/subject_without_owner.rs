@@ -1,6 +1,7 @@
 //! `subject-without-owner`: see `rules/subject-without-owner.md`.
 
-use super::{subject_values, Finding, PolicyContext, Rule};
+use super::subject_values;
+use crate::rules::{Finding, PolicyContext, Rule};
 use crate::subject::SubjectRisk;
 
 crate::declare_rule!(SubjectWithoutOwner, "subject-without-owner", Critical);

@@ -1,6 +1,7 @@
 //! `subject-any-owner`: see `rules/subject-any-owner.md`.
 
-use super::{subject_values, Finding, PolicyContext, Rule};
+use super::subject_values;
+use crate::rules::{Finding, PolicyContext, Rule};
 use crate::subject::SubjectRisk;
 
 crate::declare_rule!(SubjectAnyOwner, "subject-any-owner", Critical);

@@ -1,8 +1,8 @@
 //! `fail-open-operator`: in an Allow statement, an identity-key condition that holds when the key
 //! is absent (Not-operators, `…IfExists`, `ForAllValues:`).
 
-use super::{claim_of, Finding, PolicyContext, Rule};
 use crate::policy::{Effect, Operator, SetQualifier};
+use crate::rules::{claim_of, Finding, PolicyContext, Rule};
 
 crate::declare_rule!(FailOpenOperator, "fail-open-operator", High);
 

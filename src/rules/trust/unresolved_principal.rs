@@ -1,8 +1,8 @@
 //! `unresolved-principal`: an Allow statement of an embedded trust policy whose principal
 //! trustlint could not resolve (a template parameter without a default, an imported value).
 
-use super::{Finding, PolicyContext, Rule};
 use crate::policy::Effect;
+use crate::rules::{Finding, PolicyContext, Rule};
 
 crate::declare_rule!(UnresolvedPrincipal, "unresolved-principal", Info);
 

@@ -1,8 +1,8 @@
 //! `missing-sub-condition`: a GitHub-trusting Allow statement that does not pin `sub` (or
 //! `job_workflow_ref`) with a positive string condition.
 
-use super::{claim_of, Finding, PolicyContext, Rule};
 use crate::policy::{ProblemKind, Statement};
+use crate::rules::{claim_of, Finding, PolicyContext, Rule};
 
 crate::declare_rule!(MissingSubCondition, "missing-sub-condition", Critical);
 

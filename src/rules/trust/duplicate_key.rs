@@ -1,7 +1,7 @@
 //! `duplicate-key`: the same key twice in one JSON object of the policy.
 
-use super::{Finding, PolicyContext, Rule, WorkflowContext};
 use crate::policy::ProblemKind;
+use crate::rules::{Finding, PolicyContext, Rule, WorkflowContext};
 use crate::workflow::WorkflowProblemKind;
 
 crate::declare_rule!(DuplicateKey, "duplicate-key", High);

@@ -1,9 +1,9 @@
 //! `wildcard-with-equals-operator`: `*` or `?` in a value compared by an Equals operator, where
 //! they are literal characters.
 
-use super::{Finding, PolicyContext, Rule};
 use crate::iam::wildcard::has_wildcard;
 use crate::policy::Effect;
+use crate::rules::{Finding, PolicyContext, Rule};
 
 crate::declare_rule!(
     WildcardWithEqualsOperator,

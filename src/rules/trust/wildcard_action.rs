@@ -1,8 +1,8 @@
 //! `wildcard-action`: an Allow statement whose action is a wildcard (`*`, `sts:*`, `sts:AssumeRole*`).
 
-use super::{Finding, PolicyContext, Rule};
 use crate::iam::wildcard::{has_wildcard, like_match};
 use crate::policy::Effect;
+use crate::rules::{Finding, PolicyContext, Rule};
 
 crate::declare_rule!(WildcardAction, "wildcard-action", Medium);
 

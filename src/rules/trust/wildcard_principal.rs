@@ -1,7 +1,7 @@
 //! `wildcard-principal`: an Allow statement that trusts every principal.
 
-use super::{Finding, PolicyContext, Rule};
 use crate::policy::{Effect, Principal};
+use crate::rules::{Finding, PolicyContext, Rule};
 
 crate::declare_rule!(WildcardPrincipal, "wildcard-principal", Critical);
 

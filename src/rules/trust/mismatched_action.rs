@@ -1,8 +1,8 @@
 //! `mismatched-action`: an OIDC (Federated) principal without `sts:AssumeRoleWithWebIdentity`.
 
-use super::{Finding, PolicyContext, Rule, WEB_IDENTITY_ACTION};
 use crate::iam::allows_action;
 use crate::policy::{parse_oidc_provider_arn, Effect};
+use crate::rules::{Finding, PolicyContext, Rule, WEB_IDENTITY_ACTION};
 
 crate::declare_rule!(MismatchedAction, "mismatched-action", Medium);
 

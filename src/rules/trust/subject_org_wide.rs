@@ -1,6 +1,7 @@
 //! `subject-org-wide`: see `rules/subject-org-wide.md`.
 
-use super::{subject_values, Finding, PolicyContext, Rule};
+use super::subject_values;
+use crate::rules::{Finding, PolicyContext, Rule};
 use crate::subject::SubjectRisk;
 
 crate::declare_rule!(SubjectOrgWide, "subject-org-wide", High);

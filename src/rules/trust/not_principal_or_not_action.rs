@@ -1,7 +1,7 @@
 //! `not-principal-or-not-action`: `NotPrincipal` anywhere, or `NotAction` in an Allow statement.
 
-use super::{Finding, PolicyContext, Rule};
 use crate::policy::Effect;
+use crate::rules::{Finding, PolicyContext, Rule};
 
 crate::declare_rule!(
     NotPrincipalOrNotAction,

@@ -1,9 +1,9 @@
 //! `unknown-condition-key`: a condition key that is never populated for this statement's issuer —
 //! a typo in the issuer prefix, another issuer's host, or a claim the token does not carry.
 
-use super::spelling::is_near;
-use super::{is_global_key, Finding, PolicyContext, Rule};
 use crate::policy::github_issuer_kind;
+use crate::rules::spelling::is_near;
+use crate::rules::{is_global_key, Finding, PolicyContext, Rule};
 use crate::subject::known_claim_keys;
 
 crate::declare_rule!(UnknownConditionKey, "unknown-condition-key", High);

@@ -1,6 +1,7 @@
 //! `subject-admits-pull-request`: see `rules/subject-admits-pull-request.md`.
 
-use super::{subject_values, Finding, PolicyContext, Rule};
+use super::subject_values;
+use crate::rules::{Finding, PolicyContext, Rule};
 use crate::subject::SubjectRisk;
 
 crate::declare_rule!(

@@ -1,6 +1,7 @@
 //! `subject-any-ref`: see `rules/subject-any-ref.md`.
 
-use super::{subject_values, Finding, PolicyContext, Rule};
+use super::subject_values;
+use crate::rules::{Finding, PolicyContext, Rule};
 use crate::subject::SubjectRisk;
 
 crate::declare_rule!(SubjectAnyRef, "subject-any-ref", Medium);

@@ -1,6 +1,7 @@
 //! `subject-ref-prefix`: see `rules/subject-ref-prefix.md`.
 
-use super::{subject_values, Finding, PolicyContext, Rule};
+use super::subject_values;
+use crate::rules::{Finding, PolicyContext, Rule};
 use crate::subject::SubjectRisk;
 
 crate::declare_rule!(SubjectRefPrefix, "subject-ref-prefix", Low);

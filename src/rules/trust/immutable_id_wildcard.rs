@@ -1,6 +1,7 @@
 //! `immutable-id-wildcard`: see `rules/immutable-id-wildcard.md`.
 
-use super::{subject_values, Finding, PolicyContext, Rule};
+use super::subject_values;
+use crate::rules::{Finding, PolicyContext, Rule};
 use crate::subject::SubjectRisk;
 
 crate::declare_rule!(ImmutableIdWildcard, "immutable-id-wildcard", High);

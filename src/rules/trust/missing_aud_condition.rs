@@ -1,6 +1,6 @@
 //! `missing-aud-condition`: a GitHub-trusting Allow statement that does not pin `aud`.
 
-use super::{claim_of, Finding, PolicyContext, Rule};
+use crate::rules::{claim_of, Finding, PolicyContext, Rule};
 
 crate::declare_rule!(MissingAudCondition, "missing-aud-condition", Medium);
 

@@ -1,8 +1,8 @@
 //! Shared by the subject rules: every value of a positive `sub` condition in a GitHub-trusting
 //! Allow statement, analysed once per policy.
 
-use super::{claim_of, Finding, PolicyContext, RuleMeta};
 use crate::policy::BaseOperator;
+use crate::rules::{claim_of, Finding, PolicyContext, RuleMeta};
 use crate::source::Span;
 use crate::subject::{analyze_sub_value, MatchKind, SubjectFinding, SubjectRisk};
 

@@ -1,7 +1,7 @@
 //! `invalid-policy`: syntax errors and shapes IAM rejects, at the error's location.
 
-use super::{Finding, PolicyContext, Rule};
 use crate::policy::ProblemKind;
+use crate::rules::{Finding, PolicyContext, Rule};
 use crate::source::{JsonError, SourceFile};
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! `unexpected-audience`: an `aud` condition value that is a wildcard or not an STS audience.
 
-use super::{claim_of, Finding, PolicyContext, Rule};
 use crate::iam::wildcard::has_wildcard;
+use crate::rules::{claim_of, Finding, PolicyContext, Rule};
 
 crate::declare_rule!(UnexpectedAudience, "unexpected-audience", Medium);
 

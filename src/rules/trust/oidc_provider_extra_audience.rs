@@ -4,8 +4,8 @@
 //! Providers are not trust policies: the scan calls [`check_providers`] for the providers a
 //! CloudFormation template or Terraform module declares.
 
-use super::{Finding, Rule, Settings};
 use crate::policy::github_issuer_kind;
+use crate::rules::{Finding, Rule, Settings};
 use crate::source::SourceFile;
 use crate::sources::OidcProviderDecl;
 use std::sync::Arc;
