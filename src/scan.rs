@@ -227,7 +227,7 @@ fn share_redactions(findings: &mut [Finding]) {
         let index = match by_file.iter().position(|(f, _)| *f == file) {
             Some(i) => i,
             None => {
-                let spans = rules::hardcoded_aws_key::secret_spans(&finding.file.text);
+                let spans = rules::workflow::hardcoded_aws_key::secret_spans(&finding.file.text);
                 by_file.push((file, spans));
                 by_file.len() - 1
             }
@@ -673,10 +673,15 @@ fn load_workflow(
                 ));
                 return loaded;
             }
-            if selected(rules, rules::invalid_workflow::InvalidWorkflow::META.id) {
+            if selected(
+                rules,
+                rules::workflow::invalid_workflow::InvalidWorkflow::META.id,
+            ) {
                 loaded
                     .findings
-                    .push(rules::invalid_workflow::syntax_error(&source, &error));
+                    .push(rules::workflow::invalid_workflow::syntax_error(
+                        &source, &error,
+                    ));
             }
             return loaded;
         }
@@ -701,11 +706,14 @@ fn load_workflow(
         }
         None => {
             // Not even a mapping: every problem is an invalid-workflow finding.
-            if selected(rules, rules::invalid_workflow::InvalidWorkflow::META.id) {
+            if selected(
+                rules,
+                rules::workflow::invalid_workflow::InvalidWorkflow::META.id,
+            ) {
                 loaded.findings.extend(
                     problems
                         .iter()
-                        .map(|p| rules::invalid_workflow::problem_finding(&source, p)),
+                        .map(|p| rules::workflow::invalid_workflow::problem_finding(&source, p)),
                 );
             }
         }

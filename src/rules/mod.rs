@@ -4,31 +4,14 @@
 //! the Markdown page `rules/<id>.md`, embedded in the binary (for `explain` and SARIF help).
 
 mod context;
-pub mod credential_steps;
-#[cfg(test)]
-mod credential_tests;
 mod finding;
 pub mod page;
 mod registry;
 pub mod spelling;
 pub mod trust;
-mod workflow_jobs;
-#[cfg(test)]
-mod workflow_rule_tests;
+pub mod workflow;
 
 // The rules, one file each.
-pub mod credentials_in_outputs;
-pub mod excessive_id_token_permission;
-pub mod github_actions_role_name;
-pub mod hardcoded_aws_key;
-pub mod invalid_credentials_action_input;
-pub mod invalid_permission;
-pub mod invalid_workflow;
-pub mod missing_id_token_permission;
-pub mod oidc_untrusted_trigger;
-pub mod outdated_credentials_action;
-pub mod static_aws_credentials;
-pub mod unpinned_credentials_action;
 // The cross-check.
 pub mod audience_mismatch;
 pub mod pull_request_can_assume_role;

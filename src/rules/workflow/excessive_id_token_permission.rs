@@ -2,7 +2,7 @@
 //! request an OIDC token.
 
 use super::workflow_jobs::{caller_needs_id_token, consumers, local_callee};
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::source::Span;
 use crate::workflow::{IdTokenLevel, Job, Permissions, PermissionsKind, Step};
 

@@ -3,7 +3,7 @@
 //! of a reusable workflow.
 
 use super::workflow_jobs::{consumer_action, consumers, runner, step_anchor, step_label, Runner};
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::source::Span;
 use crate::workflow::{
     ConsumerKind, EffectiveIdToken, IdTokenLevel, Job, Permissions, PermissionsKind, Provenance,

@@ -2,6 +2,7 @@
 //! context the scan builds: what fires, what stays quiet, and no panic on odd shapes.
 
 use super::*;
+use crate::rules::{all_rules, Rule, Settings, WorkflowContext, Workflows};
 use crate::source::{parse_yaml, SourceFile};
 use crate::workflow::build_workflow;
 use std::path::Path;

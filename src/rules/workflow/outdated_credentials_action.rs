@@ -6,7 +6,7 @@
 //! branch is `unpinned-credentials-action`'s business.
 
 use super::credential_steps::{is_aws_credentials_step, step_label, steps, RefKind};
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, WorkflowContext};
 
 crate::declare_rule!(
     OutdatedCredentialsAction,

@@ -1,8 +1,8 @@
 //! `invalid-permission`: a `permissions:` block GitHub rejects — `id-token: read`, an unknown
 //! scope, a level a scope does not take, or a value that is not a permission set at all.
 
-use super::spelling::is_near;
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::spelling::is_near;
+use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::source::{Node, NodeKind};
 use crate::workflow::{Permissions, PermissionsKind, WorkflowProblemKind};
 

@@ -11,7 +11,7 @@
 use super::credential_steps::{
     input_entry, input_value, is_aws_credentials_step, reads_context, step_label, steps,
 };
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::source::Spanned;
 use crate::workflow::{scalar_text, EnvVar, Job, Step};
 

@@ -8,7 +8,7 @@
 use super::credential_steps::{
     credential_actions, describe_moving_ref, step_label, steps, RefKind,
 };
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, WorkflowContext};
 
 crate::declare_rule!(
     UnpinnedCredentialsAction,

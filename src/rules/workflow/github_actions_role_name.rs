@@ -6,7 +6,7 @@
 use super::credential_steps::{
     input_entry, is_aws_credentials_step, is_expression, step_label, steps,
 };
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::workflow::scalar_text;
 
 crate::declare_rule!(GithubActionsRoleName, "github-actions-role-name", Info);

@@ -1,7 +1,7 @@
 //! Behaviour of the workflow permission and trigger rules over small repositories of workflows
 //! (cross-file cases the fixtures do not all cover), and no panic on odd input.
 
-use super::{all_rules, Finding, Settings, WorkflowContext, Workflows};
+use crate::rules::{all_rules, Finding, Settings, WorkflowContext, Workflows};
 use crate::source::{parse_yaml, SourceFile};
 use crate::workflow::build_workflow;
 use std::path::Path;

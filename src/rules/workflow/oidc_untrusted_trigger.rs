@@ -5,7 +5,7 @@
 use super::workflow_jobs::{
     consumer_action, consumer_grant, consumers, local_callers, step_anchor, step_label,
 };
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::source::Span;
 use crate::workflow::{
     expression_refs, scalar_text, EnvVar, IdTokenLevel, Job, OidcConsumer, Provenance, Step,

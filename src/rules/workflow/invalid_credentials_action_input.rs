@@ -11,7 +11,7 @@ use super::credential_steps::{
     has_input, input_entry, input_is_true, input_value, is_aws_credentials_step, is_expression,
     step_label, steps, uses_span, visible_env, EnvLevel, RefKind,
 };
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::source::Span;
 use crate::workflow::{expression_refs, scalar_text, Job, Step, Workflow};
 

@@ -11,7 +11,7 @@
 //! to report, so it counts only when assigned to a name like `aws_secret_access_key`.
 
 use super::credential_steps::step_label;
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::source::{redacted, Span};
 use crate::workflow::Workflow;
 use regex::Regex;

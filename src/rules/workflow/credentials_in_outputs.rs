@@ -4,7 +4,7 @@
 //! `output-credentials: true` whose outputs are pasted into a script or never read at all.
 
 use super::credential_steps::{input_is_true, input_key_span, is_aws_credentials_step, step_label};
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::source::Span;
 use crate::workflow::{expression_refs, scalar_text, ExprRef, Job, Step};
 use regex::Regex;

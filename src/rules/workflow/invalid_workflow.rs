@@ -1,7 +1,7 @@
 //! `invalid-workflow`: YAML syntax errors, alias bombs and shapes GitHub rejects, at the error's
 //! location.
 
-use super::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::source::{SourceFile, YamlError};
 use crate::workflow::{WorkflowProblem, WorkflowProblemKind};
 use std::sync::Arc;
