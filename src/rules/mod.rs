@@ -4,6 +4,7 @@
 //! the Markdown page `rules/<id>.md`, embedded in the binary (for `explain` and SARIF help).
 
 mod context;
+pub mod crosscheck;
 mod finding;
 pub mod page;
 mod registry;
@@ -11,18 +12,13 @@ pub mod spelling;
 pub mod trust;
 pub mod workflow;
 
-// The rules, one file each.
-// The cross-check.
-pub mod audience_mismatch;
-pub mod pull_request_can_assume_role;
-pub mod trust_broader_than_workflows;
-pub mod trust_policy_denies_workflow;
-pub mod unresolved_role;
-
 pub use context::{
-    admitting_sub_value, claim_of, describe_job, is_global_key, is_pull_request, repo_facts,
-    Analysis, Denial, GithubTrust, PolicyContext, PolicyFile, PolicyLookup, RepoContext, RoleUse,
-    Settings, WorkflowContext, WorkflowFile, Workflows, WEB_IDENTITY_ACTION,
+    claim_of, is_global_key, GithubTrust, PolicyContext, PolicyFile, RepoContext, Settings,
+    WorkflowContext, WorkflowFile, Workflows, WEB_IDENTITY_ACTION,
+};
+pub use crosscheck::{
+    admitting_sub_value, describe_job, is_pull_request, repo_facts, Analysis, Denial, PolicyLookup,
+    RoleUse,
 };
 pub use finding::{Finding, Related};
 pub use registry::{all_rules, find_rule};

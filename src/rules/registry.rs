@@ -47,11 +47,11 @@ static RULES: &[&dyn Rule] = &[
     &workflow::oidc_untrusted_trigger::OidcUntrustedTrigger,
     &workflow::excessive_id_token_permission::ExcessiveIdTokenPermission,
     // Cross-check: workflows against the trust policies of their roles.
-    &trust_policy_denies_workflow::TrustPolicyDeniesWorkflow,
-    &audience_mismatch::AudienceMismatch,
-    &pull_request_can_assume_role::PullRequestCanAssumeRole,
-    &trust_broader_than_workflows::TrustBroaderThanWorkflows,
-    &unresolved_role::UnresolvedRole,
+    &crosscheck::trust_policy_denies_workflow::TrustPolicyDeniesWorkflow,
+    &crosscheck::audience_mismatch::AudienceMismatch,
+    &crosscheck::pull_request_can_assume_role::PullRequestCanAssumeRole,
+    &crosscheck::trust_broader_than_workflows::TrustBroaderThanWorkflows,
+    &crosscheck::unresolved_role::UnresolvedRole,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {

@@ -8,8 +8,5 @@ mod workflow;
 pub use policy::{
     claim_of, is_global_key, GithubTrust, PolicyContext, Settings, WEB_IDENTITY_ACTION,
 };
-pub use repo::{
-    admitting_sub_value, describe_job, is_pull_request, repo_facts, Analysis, Denial, PolicyFile,
-    PolicyLookup, RepoContext, RoleUse, WorkflowFile,
-};
+pub use repo::{PolicyFile, RepoContext, WorkflowFile};
 pub use workflow::{WorkflowContext, Workflows};

@@ -1,9 +1,10 @@
 //! `unresolved-role`: a job assumes an AWS role that cannot be cross-checked — the role, its
 //! trust policy or the repository is unknown, or none of the job's contexts can be decided.
 
-use super::{describe_job, Finding, PolicyLookup, RepoContext, Rule};
+use super::{describe_job, PolicyLookup};
 use crate::predict::Verdict;
 use crate::repo::RoleResolution;
+use crate::rules::{Finding, RepoContext, Rule};
 
 crate::declare_rule!(UnresolvedRole, "unresolved-role", Info);
 

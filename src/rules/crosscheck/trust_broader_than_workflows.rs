@@ -1,9 +1,10 @@
 //! `trust-broader-than-workflows`: the trust policy of a role admits subjects that none of the
 //! repository's workflows that assume the role produce.
 
-use super::{describe_job, Finding, PolicyLookup, RepoContext, Rule};
+use super::{describe_job, PolicyLookup};
 use crate::predict::{tightest_sub_values, unused_admissions, Prediction};
 use crate::repo::RoleResolution;
+use crate::rules::{Finding, RepoContext, Rule};
 
 crate::declare_rule!(
     TrustBroaderThanWorkflows,

@@ -1,10 +1,9 @@
 //! `pull-request-can-assume-role`: a pull_request-triggered job that consumes the OIDC token
 //! reaches a role whose trust policy admits the `pull_request` subject.
 
-use super::{
-    admitting_sub_value, describe_job, is_pull_request, Finding, PolicyLookup, RepoContext, Rule,
-};
+use super::{admitting_sub_value, describe_job, is_pull_request, PolicyLookup};
 use crate::predict::Verdict;
+use crate::rules::{Finding, RepoContext, Rule};
 
 crate::declare_rule!(
     PullRequestCanAssumeRole,

@@ -1,7 +1,8 @@
 //! `audience-mismatch`: the job asks for an audience the role's trust policy does not admit,
 //! and that is the only reason AWS would deny it.
 
-use super::{describe_job, Finding, PolicyLookup, RepoContext, Rule};
+use super::{describe_job, PolicyLookup};
+use crate::rules::{Finding, RepoContext, Rule};
 
 crate::declare_rule!(AudienceMismatch, "audience-mismatch", High);
 

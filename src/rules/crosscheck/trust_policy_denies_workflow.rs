@@ -1,7 +1,8 @@
 //! `trust-policy-denies-workflow`: a subject the job will present is denied by the trust policy
 //! of the role it assumes.
 
-use super::{describe_job, Finding, PolicyLookup, RepoContext, Rule};
+use super::{describe_job, PolicyLookup};
+use crate::rules::{Finding, RepoContext, Rule};
 
 crate::declare_rule!(
     TrustPolicyDeniesWorkflow,
