@@ -17,7 +17,7 @@ fn check_json(files: &[&str]) -> (Option<i32>, Value) {
     )
 }
 
-const CHAIN: &str = "fixtures/rules/missing-id-token-permission";
+const CHAIN: &str = "fixtures/rules/workflow/missing-id-token-permission";
 
 #[test]
 fn a_reusable_workflow_named_alone_is_judged_with_its_callers() {

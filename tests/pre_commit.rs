@@ -80,8 +80,9 @@ fn pre_commit_try_repo_runs_the_hook() {
     std::fs::create_dir_all(root.join("iam")).unwrap();
     std::fs::write(root.join("iam/bad.trust.json"), BAD_POLICY).unwrap();
     std::fs::write(root.join("iam/good.trust.json"), good_policy()).unwrap();
-    let chain = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/rules/missing-id-token-permission/bad-reusable-chain/.github/workflows");
+    let chain = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "fixtures/rules/workflow/missing-id-token-permission/bad-reusable-chain/.github/workflows",
+    );
     std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
     for name in ["deploy.yml", "_aws.yml"] {
         std::fs::copy(chain.join(name), root.join(".github/workflows").join(name)).unwrap();

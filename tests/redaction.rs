@@ -39,8 +39,8 @@ const FORMATS: &[&str] = &["human", "json", "sarif", "github"];
 fn fixtures_with_keys_never_print_them_in_any_format() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for fixture in [
-        "fixtures/rules/hardcoded-aws-key/bad.yml",
-        "fixtures/rules/hardcoded-aws-key/bad-script-and-comment.yml",
+        "fixtures/rules/workflow/hardcoded-aws-key/bad.yml",
+        "fixtures/rules/workflow/hardcoded-aws-key/bad-script-and-comment.yml",
     ] {
         for format in FORMATS {
             let out = run(&["check", "--format", format, fixture], root);

@@ -1,6 +1,8 @@
 //! Every rule: its page, its fixtures (bad ones fire, good ones are clean), and a snapshot of the
 //! real CLI output on its bad fixtures. A fixture is a file (`bad*.json`, `good*.yml`, …) or a
 //! directory (`bad-*/`, a small repository for cross-file cases such as reusable workflows).
+//! Fixtures live in `fixtures/rules/<family>/<id>/`, the family being the folder of the rule's
+//! source (`src/rules/<family>/<id>.rs`); snapshots are named `rules__<family>__<id>.snap`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -24,8 +26,21 @@ fn trustlint(args: &[&str]) -> (String, i32) {
     )
 }
 
+/// The rule families: one folder each under `src/rules/` and `fixtures/rules/`.
+const FAMILIES: &[&str] = &["trust", "workflow", "crosscheck"];
+
+/// The family of a rule: the folder holding its source file.
+fn family(rule: &str) -> &'static str {
+    let file = format!("{}.rs", rule.replace('-', "_"));
+    FAMILIES
+        .iter()
+        .copied()
+        .find(|family| root().join("src/rules").join(family).join(&file).is_file())
+        .unwrap_or_else(|| panic!("{rule}: no src/rules/<family>/{file}"))
+}
+
 fn fixture_files(rule: &str) -> Vec<PathBuf> {
-    let dir = root().join("fixtures/rules").join(rule);
+    let dir = root().join("fixtures/rules").join(family(rule)).join(rule);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -91,11 +106,31 @@ fn every_rule_has_bad_and_good_fixtures_and_every_fixture_dir_a_rule() {
         .iter()
         .map(|r| r.meta().id.to_string())
         .collect();
-    let dirs: BTreeSet<String> = std::fs::read_dir(root().join("fixtures/rules"))
+    let families: BTreeSet<String> = std::fs::read_dir(root().join("fixtures/rules"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(dirs, ids, "fixtures/rules/<id>/ and the registry disagree");
+    let expected: BTreeSet<String> = FAMILIES.iter().map(|f| f.to_string()).collect();
+    assert_eq!(
+        families, expected,
+        "fixtures/rules/<family>/ and FAMILIES disagree"
+    );
+    let dirs: BTreeSet<String> = FAMILIES
+        .iter()
+        .flat_map(|fam| {
+            std::fs::read_dir(root().join("fixtures/rules").join(fam))
+                .unwrap()
+                .map(move |e| {
+                    let id = e.unwrap().file_name().to_string_lossy().into_owned();
+                    assert_eq!(family(&id), *fam, "{id}: fixtures in the wrong family");
+                    id
+                })
+        })
+        .collect();
+    assert_eq!(
+        dirs, ids,
+        "fixtures/rules/<family>/<id>/ and the registry disagree"
+    );
     for id in &ids {
         let names: Vec<String> = fixture_files(id)
             .iter()
@@ -170,6 +205,6 @@ fn snapshots_of_each_rule_on_its_bad_fixtures() {
             args.extend(run.iter().map(|s| s.as_str()));
             stdout.push_str(&trustlint(&args).0);
         }
-        insta::assert_snapshot!(format!("rule__{id}"), stdout);
+        insta::assert_snapshot!(format!("{}__{id}", family(id)), stdout);
     }
 }
