@@ -1,0 +1,195 @@
+//! Terraform (`.tf`): the `assume_role_policy` of every `aws_iam_role` — `jsonencode({...})`, a
+//! heredoc of JSON, or `data.aws_iam_policy_document.X.json` — and the `client_id_list` of every
+//! `aws_iam_openid_connect_provider`.
+//!
+//! Read with `hcl-edit`, the HCL parser of the maintained hcl-rs project, because it keeps the
+//! byte span of every expression (the `hcl-rs` value model does not). Expressions are evaluated
+//! where the module decides them: variables with a `default` (looked up in the other `.tf` files
+//! of the directory too, as Terraform loads a module), `locals`, string templates, `replace`,
+//! `concat`, `tolist`/`toset`, `jsonencode`, `for` expressions over known lists, conditionals on
+//! known booleans, `data.aws_partition.*.partition` (`aws`), `data.aws_caller_identity.*.account_id`
+//! (the placeholder account, noted) and the ARN of a provider of the file. Everything else stays
+//! symbolic, as in CloudFormation; a variable without a default inside a string stands for its
+//! name, with a note. `dynamic` blocks are not expanded.
+//!
+//! [`module`] loads the module's variables, locals, documents and providers; [`eval`] evaluates
+//! an expression against them, with the built-in [`functions`] trustlint knows, and
+//! [`policy_document`] renders `data "aws_iam_policy_document"` as the JSON it produces.
+
+mod eval;
+mod functions;
+mod module;
+mod policy_document;
+
+#[cfg(test)]
+mod dynamic_tests;
+#[cfg(test)]
+mod tests;
+
+use self::eval::Eval;
+use self::module::Module;
+use super::{EmbeddedPolicy, OidcProviderDecl};
+use crate::source::{NodeKind, Span, Spanned};
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::structure::{Block, Body};
+
+/// A cheap test of a `.tf` file's text before parsing it.
+pub fn may_hold_roles(text: &str) -> bool {
+    text.contains("aws_iam_role") || text.contains("aws_iam_openid_connect_provider")
+}
+
+/// Parses a file; `Err` with a message and span when HCL does not parse.
+pub fn parse(text: &str) -> Result<Body, (String, Span)> {
+    hcl_edit::parser::parse_body(text).map_err(|e| {
+        let location = e.location();
+        // The error knows its line and column; find the byte offset.
+        let offset = text
+            .split_inclusive('\n')
+            .take(location.line().saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>()
+            + location.column().saturating_sub(1);
+        let offset = offset.min(text.len());
+        (e.message().to_string(), Span::new(offset, offset))
+    })
+}
+
+/// The roles' trust policies and the OIDC providers of a file. `siblings` are the bodies of the
+/// other `.tf` files of the module, for variables and locals.
+pub fn extract(
+    label_path: &str,
+    text: &str,
+    body: &Body,
+    siblings: &[Body],
+) -> (Vec<EmbeddedPolicy>, Vec<OidcProviderDecl>) {
+    let module = Module::new(text, body, siblings);
+    let mut policies = Vec::new();
+    let mut providers = Vec::new();
+    let mut referenced = Vec::new();
+    for block in body.blocks() {
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        match (block.ident.as_str(), labels.as_slice()) {
+            ("resource", ["aws_iam_role", name]) => {
+                let Some(attribute) = block.body.get_attribute("assume_role_policy") else {
+                    continue;
+                };
+                if let Some(doc) = policy_document_reference(&attribute.value) {
+                    referenced.push(doc);
+                }
+                let mut eval = Eval::new(&module);
+                let document = eval.document(&attribute.value);
+                if eval.incomplete || super::unresolved_expression(&document).is_some() {
+                    continue;
+                }
+                let role_name = block
+                    .body
+                    .get_attribute("name")
+                    .and_then(|a| a.value.as_str())
+                    .map(str::to_string);
+                policies.push(EmbeddedPolicy {
+                    label: format!("{label_path}: aws_iam_role.{name}"),
+                    role_name,
+                    role_span: span_of(&block.labels[1], span_of(block, Span::default())),
+                    document,
+                    notes: eval.notes,
+                });
+            }
+            ("resource", ["aws_iam_openid_connect_provider", name]) => {
+                let mut eval = Eval::new(&module);
+                let issuer = block
+                    .body
+                    .get_attribute("url")
+                    .and_then(|u| eval.string(&u.value))
+                    .map(|u| crate::policy::strip_scheme(&u).to_string());
+                let Some(list) = block.body.get_attribute("client_id_list") else {
+                    continue;
+                };
+                let client_ids = match eval.value(&list.value).kind {
+                    NodeKind::Array(items) => items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(|s| Spanned::new(s.to_string(), i.span)))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                providers.push(OidcProviderDecl {
+                    label: format!("aws_iam_openid_connect_provider.{name}"),
+                    issuer,
+                    client_ids,
+                    span: span_of(&list.key, Span::default()),
+                });
+            }
+            _ => {}
+        }
+    }
+    // A trust-policy document no role of the file uses (the role is in another file, or in a
+    // calling module): analysed on its own when it is about assuming a role.
+    for (name, block) in &module.documents {
+        if referenced.iter().any(|r| r == name) || !assumes_role(block) {
+            continue;
+        }
+        let mut eval = Eval::new(&module);
+        let document = eval.policy_document(block, span_of(*block, Span::default()));
+        if eval.incomplete {
+            continue;
+        }
+        policies.push(EmbeddedPolicy {
+            label: format!("{label_path}: data.aws_iam_policy_document.{name}"),
+            role_name: None,
+            role_span: span_of(*block, Span::default()),
+            document,
+            notes: eval.notes,
+        });
+    }
+    policies.sort_by_key(|p| p.role_span.start);
+    (policies, providers)
+}
+
+pub(super) fn span_of(item: &impl hcl_edit::Span, fallback: Span) -> Span {
+    item.span()
+        .map(|r| Span::new(r.start, r.end))
+        .unwrap_or(fallback)
+}
+
+/// `data.aws_iam_policy_document.NAME.json` (with any index) -> NAME.
+pub(super) fn policy_document_reference(expr: &Expression) -> Option<String> {
+    let path = traversal_path(expr)?;
+    match path.as_slice() {
+        [data, kind, name, json]
+            if data == "data" && kind == "aws_iam_policy_document" && json == "json" =>
+        {
+            Some(name.clone())
+        }
+        _ => None,
+    }
+}
+
+/// The attribute names of a traversal (`var.x`, `data.t.n.json`), indexes skipped.
+pub(super) fn traversal_path(expr: &Expression) -> Option<Vec<String>> {
+    let Expression::Traversal(traversal) = expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &traversal.expr else {
+        return None;
+    };
+    let mut path = vec![root.as_str().to_string()];
+    for operator in &traversal.operators {
+        match operator.value() {
+            TraversalOperator::GetAttr(name) => path.push(name.as_str().to_string()),
+            TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_) => {}
+            _ => return None,
+        }
+    }
+    Some(path)
+}
+
+/// True when a policy document's statements are about assuming a role (an `sts:AssumeRole…`
+/// action and a `principals` block).
+pub(super) fn assumes_role(block: &Block) -> bool {
+    block.body.get_blocks("statement").any(|s| {
+        s.body.get_blocks("principals").next().is_some()
+            && s.body.get_attribute("actions").is_some_and(|a| {
+                let text = format!("{}", a.value);
+                text.contains("sts:AssumeRole")
+            })
+    })
+}

@@ -1,0 +1,287 @@
+//! `data "aws_iam_policy_document"` rendered as the JSON document Terraform produces: its
+//! `statement` blocks (static, and `dynamic` ones over known collections), principals and
+//! conditions, merged as the data source merges them.
+
+use super::eval::Eval;
+use super::span_of;
+use crate::source::{Node, NodeKind, ObjectEntry, Span};
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body};
+
+impl Eval<'_, '_> {
+    /// `data "aws_iam_policy_document"` as the JSON document it renders.
+    pub(super) fn policy_document(&mut self, block: &Block, span: Span) -> Node {
+        let block_span = span_of(block, span);
+        let mut entries = Vec::new();
+        let version = match block.body.get_attribute("version") {
+            Some(v) => self.value(&v.value),
+            None => Self::string_node("2012-10-17".into(), block_span),
+        };
+        entries.push(entry("Version", block_span, version));
+        let mut statements = Vec::new();
+        for (statement, binding) in self.expand(&block.body, "statement") {
+            self.scope.extend(binding.clone());
+            statements.push(self.statement(statement));
+            self.scope
+                .truncate(self.scope.len() - usize::from(binding.is_some()));
+        }
+        entries.push(entry(
+            "Statement",
+            block_span,
+            Node {
+                kind: NodeKind::Array(statements),
+                span: block_span,
+            },
+        ));
+        Node {
+            kind: NodeKind::Object(entries),
+            span: block_span,
+        }
+    }
+
+    pub(super) fn statement(&mut self, block: &Block) -> Node {
+        let span = span_of(block, Span::default());
+        let mut entries = Vec::new();
+        let attribute = |name: &str| block.body.get_attribute(name);
+        if let Some(sid) = attribute("sid") {
+            let value = self.value(&sid.value);
+            entries.push(entry("Sid", span_of(&sid.key, span), value));
+        }
+        match attribute("effect") {
+            Some(effect) => {
+                let value = self.value(&effect.value);
+                entries.push(entry("Effect", span_of(&effect.key, span), value));
+            }
+            // The data source's default.
+            None => entries.push(entry(
+                "Effect",
+                span,
+                Self::string_node("Allow".into(), span),
+            )),
+        }
+        for (hcl, json) in [
+            ("principals", "Principal"),
+            ("not_principals", "NotPrincipal"),
+        ] {
+            let mut by_type: Vec<ObjectEntry> = Vec::new();
+            let mut key_span = None;
+            for (principals, binding) in self.expand(&block.body, hcl) {
+                key_span.get_or_insert(span_of(&principals.ident, span));
+                self.scope.extend(binding.clone());
+                let pushed = usize::from(binding.is_some());
+                let kind = principals
+                    .body
+                    .get_attribute("type")
+                    .and_then(|t| self.string(&t.value));
+                let (Some(kind), Some(type_attribute), Some(identifiers)) = (
+                    kind,
+                    principals.body.get_attribute("type"),
+                    principals.body.get_attribute("identifiers"),
+                ) else {
+                    self.incomplete = true;
+                    self.scope.truncate(self.scope.len() - pushed);
+                    continue;
+                };
+                let values = self.value(&identifiers.value);
+                self.scope.truncate(self.scope.len() - pushed);
+                merge_list(
+                    &mut by_type,
+                    &kind,
+                    span_of(&type_attribute.value, span),
+                    values,
+                );
+            }
+            if let Some(key_span) = key_span {
+                // `type = "*"` with `identifiers = ["*"]` renders as `"Principal": "*"`.
+                let wildcard = by_type.len() == 1
+                    && by_type[0].key == "*"
+                    && matches!(&by_type[0].value.kind, NodeKind::Array(v) if v.iter().all(|i| i.as_str() == Some("*")));
+                let value = if wildcard {
+                    Self::string_node("*".into(), by_type[0].value.span)
+                } else {
+                    Node {
+                        kind: NodeKind::Object(by_type),
+                        span: key_span,
+                    }
+                };
+                entries.push(entry(json, key_span, value));
+            }
+        }
+        for (hcl, json) in [("actions", "Action"), ("not_actions", "NotAction")] {
+            if let Some(actions) = attribute(hcl) {
+                let value = self.value(&actions.value);
+                entries.push(entry(json, span_of(&actions.key, span), value));
+            }
+        }
+        let mut operators: Vec<ObjectEntry> = Vec::new();
+        let mut condition_span = None;
+        for (condition, binding) in self.expand(&block.body, "condition") {
+            condition_span.get_or_insert(span_of(&condition.ident, span));
+            let pushed = usize::from(binding.is_some());
+            self.scope.extend(binding);
+            let get = |name: &str| condition.body.get_attribute(name);
+            let (Some(test), Some(variable), Some(values)) =
+                (get("test"), get("variable"), get("values"))
+            else {
+                self.incomplete = true;
+                self.scope.truncate(self.scope.len() - pushed);
+                continue;
+            };
+            let (Some(test_name), Some(variable_name)) =
+                (self.string(&test.value), self.string(&variable.value))
+            else {
+                self.incomplete = true;
+                self.scope.truncate(self.scope.len() - pushed);
+                continue;
+            };
+            let values = self.value(&values.value);
+            self.scope.truncate(self.scope.len() - pushed);
+            let test_span = span_of(&test.value, span);
+            let variable_span = span_of(&variable.value, span);
+            let position = operators.iter().position(|o| o.key == test_name);
+            let index = match position {
+                Some(i) => i,
+                None => {
+                    operators.push(entry(
+                        &test_name,
+                        test_span,
+                        Node {
+                            kind: NodeKind::Object(Vec::new()),
+                            span: test_span,
+                        },
+                    ));
+                    operators.len() - 1
+                }
+            };
+            let NodeKind::Object(keys) = &mut operators[index].value.kind else {
+                continue;
+            };
+            merge_list(keys, &variable_name, variable_span, values);
+        }
+        if let Some(condition_span) = condition_span {
+            entries.push(entry(
+                "Condition",
+                condition_span,
+                Node {
+                    kind: NodeKind::Object(operators),
+                    span: condition_span,
+                },
+            ));
+        }
+        Node {
+            kind: NodeKind::Object(entries),
+            span,
+        }
+    }
+
+    /// The `name` blocks of a body: the static ones, and the `content` of each `dynamic "name"`
+    /// block once per element of its `for_each` (with the iterator to bind as `{key, value}`).
+    /// A `dynamic` block over an unknown collection makes the document incomplete.
+    pub(super) fn expand<'b>(
+        &mut self,
+        body: &'b Body,
+        name: &str,
+    ) -> Vec<(&'b Block, Option<(String, Node)>)> {
+        let mut out = Vec::new();
+        for block in body.blocks() {
+            if block.ident.as_str() == name && block.labels.is_empty() {
+                out.push((block, None));
+                continue;
+            }
+            let is_dynamic = block.ident.as_str() == "dynamic"
+                && block.labels.len() == 1
+                && block.labels[0].as_str() == name;
+            if !is_dynamic {
+                continue;
+            }
+            let content = block.body.get_blocks("content").next();
+            let for_each = block
+                .body
+                .get_attribute("for_each")
+                .map(|a| self.value(&a.value));
+            let iterator = match block.body.get_attribute("iterator").map(|a| &a.value) {
+                Some(Expression::Variable(v)) => v.as_str().to_string(),
+                Some(_) => {
+                    self.incomplete = true;
+                    continue;
+                }
+                None => name.to_string(),
+            };
+            let items: Vec<(Node, Node)> = match for_each.map(|v| v.kind) {
+                Some(NodeKind::Array(items)) => items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        (
+                            Node {
+                                kind: NodeKind::Number(i.to_string()),
+                                span: item.span,
+                            },
+                            item,
+                        )
+                    })
+                    .collect(),
+                Some(NodeKind::Object(entries)) => entries
+                    .into_iter()
+                    .map(|e| (Self::string_node(e.key, e.key_span), e.value))
+                    .collect(),
+                _ => {
+                    self.incomplete = true;
+                    continue;
+                }
+            };
+            let Some(content) = content else {
+                self.incomplete = true;
+                continue;
+            };
+            for (key, value) in items {
+                let span = value.span;
+                let binding = Node {
+                    kind: NodeKind::Object(vec![
+                        entry("key", key.span, key),
+                        entry("value", span, value),
+                    ]),
+                    span,
+                };
+                out.push((content, Some((iterator.clone(), binding))));
+            }
+        }
+        out
+    }
+}
+
+pub(super) fn entry(key: &str, key_span: Span, value: Node) -> ObjectEntry {
+    ObjectEntry {
+        key: key.to_string(),
+        key_span,
+        value,
+    }
+}
+
+/// Adds `values` under `key`, appending to the list already there (the data source merges
+/// repeated `principals` of one type and `condition`s of one test and variable).
+fn merge_list(entries: &mut Vec<ObjectEntry>, key: &str, key_span: Span, values: Node) {
+    let items = match values.kind {
+        NodeKind::Array(items) => items,
+        _ => vec![values],
+    };
+    if let Some(existing) = entries.iter_mut().find(|e| e.key == key) {
+        if let NodeKind::Array(list) = &mut existing.value.kind {
+            list.extend(items);
+            return;
+        }
+    }
+    let span = items
+        .iter()
+        .map(|i| i.span)
+        .reduce(Span::join)
+        .unwrap_or(key_span);
+    entries.push(entry(
+        key,
+        key_span,
+        Node {
+            kind: NodeKind::Array(items),
+            span,
+        },
+    ));
+}
