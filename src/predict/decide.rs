@@ -12,10 +12,12 @@
 //! - a policy that tests a claim of this issuer that trustlint does not predict makes every
 //!   verdict `Unknown`.
 
-use super::predict::{
-    build_subject, context_subjects, membership, symbolic_claims, PredictedContext,
-    PredictedSubject, Prediction, RefSet, RepoFacts, SubjectFormat, SymbolicClaims,
+use super::model::{
+    PredictedContext, PredictedSubject, Prediction, RefSet, RepoFacts, SubjectFormat,
     DEFAULT_AUDIENCE,
+};
+use super::subjects::{
+    build_subject, context_subjects, membership, symbolic_claims, SymbolicClaims,
 };
 use crate::iam::wildcard::like_match;
 use crate::iam::{evaluate, Decision, Request, Truth};
@@ -558,7 +560,7 @@ fn probes(policy: &TrustPolicy, issuer: &str, repo: &RepoFacts) -> Vec<String> {
                 Some(("ref", _)) => RefSet::Branch(super::glob::BranchFilter::any()),
                 _ => RefSet::PullRequest,
             },
-            git_ref: super::predict::GitRef::Unknown,
+            git_ref: super::model::GitRef::Unknown,
             reason: String::new(),
             caveat: None,
             workflow_name: String::new(),
