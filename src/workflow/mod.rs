@@ -8,6 +8,7 @@
 //!   workflows capped by their local callers;
 //! - [`oidc_consumer`] — one table of OIDC token consumers.
 
+mod build;
 mod expr;
 mod model;
 mod oidc;
@@ -17,12 +18,13 @@ mod uses;
 #[cfg(test)]
 mod tests;
 
+pub use build::build_workflow;
 pub use expr::{
     condition_refs, expression_ranges, expression_refs, has_expression, ExprRef, CONTEXTS,
 };
 pub use model::{
-    build_workflow, is_true, scalar_text, CallOutput, EnvVar, Environment, Filter, IdTokenLevel,
-    Job, PermissionEntry, Permissions, PermissionsKind, Step, Trigger, TriggerForm, TriggerInput,
+    is_true, scalar_text, CallOutput, EnvVar, Environment, Filter, IdTokenLevel, Job,
+    PermissionEntry, Permissions, PermissionsKind, Step, Trigger, TriggerForm, TriggerInput,
     Triggers, Workflow, WorkflowProblem, WorkflowProblemKind,
 };
 pub use oidc::{
