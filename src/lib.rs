@@ -1,4 +1,18 @@
 //! trustlint: static analysis of AWS IAM trust policies for GitHub Actions OIDC.
+//!
+//! The modules form layers (ARCHITECTURE.md; `tests/layers.rs` keeps lower layers from using
+//! higher ones):
+//!
+//! ```text
+//! cli       cli                          the commands
+//! scan      scan                         discover, parse, run the rules
+//! findings  report, suppress, baseline   output formats, inline ignores, baselines
+//! rules     rules                        engine + families (trust/, workflow/, crosscheck/)
+//! facts     config, repo                 trustlint.toml; the repository's identity and roles
+//! engines   iam, subject, predict        IAM evaluation, `sub` patterns, claim prediction
+//! models    policy, workflow, sources    trust policies, workflows, policies embedded in IaC
+//! source    source                       files, spans, JSON and YAML readers, discovery
+//! ```
 
 pub mod baseline;
 pub mod cli;

@@ -1,7 +1,10 @@
-//! The rule engine: rule metadata, findings, the per-policy context and the registry.
+//! The rule engine: rule metadata, findings, the contexts rules receive and the registry — and
+//! the rules, one folder per family: [`trust`] (one trust policy), [`workflow`] (one workflow)
+//! and [`crosscheck`] (workflows against the trust policies of their roles).
 //!
-//! Each rule lives in its own file and is registered once in [`registry`]. Its documentation is
-//! the Markdown page `rules/<id>.md`, embedded in the binary (for `explain` and SARIF help).
+//! Each rule lives in its own file in its family's folder and is registered once in `registry`.
+//! Its documentation is the Markdown page `rules/<id>.md`, embedded in the binary (for `explain`
+//! and SARIF help).
 
 mod context;
 pub mod crosscheck;
