@@ -70,7 +70,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// Scanned policies by file stem, built once per scan (a lookup per role use stays O(1)).
-pub(super) type StemIndex = std::collections::HashMap<String, Vec<usize>>;
+type StemIndex = std::collections::HashMap<String, Vec<usize>>;
 
 pub(super) fn stem_index(policies: &[PolicyFile]) -> StemIndex {
     let mut index = StemIndex::new();

@@ -11,16 +11,16 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// A finished node on its way to its parent.
-pub(super) struct Built {
+struct Built {
     pub(super) node: Node,
     /// The source text the node came from: with its anchor and tag, or the alias for a copy.
-    pub(super) extent: Span,
+    extent: Span,
     /// Nodes in the tree, for the copy budget.
     pub(super) size: usize,
     /// Levels of nesting below and including this node (0 for a scalar).
-    pub(super) height: usize,
+    height: usize,
     /// A plain, untagged `<<`.
-    pub(super) merge_key: bool,
+    merge_key: bool,
     /// A copy made for an alias: its spans are the anchor's, its extent the alias.
     pub(super) alias: bool,
 }
@@ -29,21 +29,21 @@ pub(super) struct Built {
 pub(super) struct Anchored {
     pub(super) node: Node,
     pub(super) size: usize,
-    pub(super) height: usize,
+    height: usize,
 }
 
 pub(super) struct Frame {
-    pub(super) is_map: bool,
+    is_map: bool,
     pub(super) flow: bool,
     pub(super) anchor: usize,
     pub(super) tag: TagKind,
     /// Start of the start event: the anchor or tag if any.
-    pub(super) props_start: usize,
-    pub(super) content_start: usize,
+    props_start: usize,
+    content_start: usize,
     /// The furthest end of a child's source text.
     pub(super) end: usize,
     pub(super) size: usize,
-    pub(super) height: usize,
+    height: usize,
     pub(super) items: Vec<Node>,
     pub(super) entries: Vec<ObjectEntry>,
     pub(super) key: Option<(String, Span, bool)>,
@@ -243,7 +243,7 @@ impl Builder<'_> {
     }
 
     /// Records an anchored node that a later alias uses, then hands the node to its parent.
-    pub(super) fn finish(&mut self, anchor: usize, built: Built) -> Result<(), YamlError> {
+    fn finish(&mut self, anchor: usize, built: Built) -> Result<(), YamlError> {
         if anchor != 0 && self.referenced.contains(&anchor) {
             // Every used anchor is copied at least once more by an alias: a document whose
             // anchors exceed the budget would see its aliases exceed it too.
@@ -260,7 +260,7 @@ impl Builder<'_> {
         self.attach(built)
     }
 
-    pub(super) fn attach(&mut self, built: Built) -> Result<(), YamlError> {
+    fn attach(&mut self, built: Built) -> Result<(), YamlError> {
         let Some(frame) = self.stack.last_mut() else {
             self.root = Some(built.node);
             return Ok(());
@@ -299,7 +299,7 @@ impl Builder<'_> {
 }
 
 /// Counts copied nodes against [`MAX_ALIAS_NODES`].
-pub(super) fn charge(counter: &mut usize, nodes: usize, span: Span) -> Result<(), YamlError> {
+fn charge(counter: &mut usize, nodes: usize, span: Span) -> Result<(), YamlError> {
     *counter += nodes;
     if *counter > MAX_ALIAS_NODES {
         return Err(YamlError {

@@ -31,7 +31,7 @@ pub(super) fn skip_properties(text: &str, mut pos: usize, mut count: usize, boun
     }
 }
 
-pub(super) fn skip_separation(bytes: &[u8], mut pos: usize, bound: usize) -> usize {
+fn skip_separation(bytes: &[u8], mut pos: usize, bound: usize) -> usize {
     while pos < bound {
         match bytes[pos] {
             b' ' | b'\t' | b'\r' | b'\n' => pos += 1,

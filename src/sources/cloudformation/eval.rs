@@ -54,7 +54,7 @@ impl<'t, 'a> Eval<'t, 'a> {
         out
     }
 
-    pub(super) fn value_inner(&mut self, node: &Node) -> Option<Node> {
+    fn value_inner(&mut self, node: &Node) -> Option<Node> {
         if let Some((name, arg)) = intrinsic(node) {
             return self.call(&name, arg, node);
         }
@@ -144,7 +144,7 @@ impl<'t, 'a> Eval<'t, 'a> {
     }
 
     /// What a parameter's AllowedValues / AllowedPattern permit, for a note.
-    pub(super) fn permits(&self, name: &str) -> Option<String> {
+    fn permits(&self, name: &str) -> Option<String> {
         let parameter = self.template.parameters.get(name)?;
         let mut parts = Vec::new();
         if let Some(NodeKind::Array(values)) = parameter.allowed_values.map(|v| &v.kind) {

@@ -171,7 +171,7 @@ impl Eval<'_, '_> {
         }
     }
 
-    pub(super) fn get_att(&mut self, logical: &str, attribute: &str, span: Span) -> Option<String> {
+    fn get_att(&mut self, logical: &str, attribute: &str, span: Span) -> Option<String> {
         (attribute == "Arn")
             .then(|| self.provider_arn(logical, span))
             .flatten()
@@ -196,7 +196,7 @@ impl Eval<'_, '_> {
     }
 
     /// `Fn::Sub`: `${Name}`, `${Logical.Attribute}` and `${!Literal}`.
-    pub(super) fn substitute(
+    fn substitute(
         &mut self,
         template: &str,
         variables: Option<&[ObjectEntry]>,
@@ -257,7 +257,7 @@ impl Eval<'_, '_> {
         out
     }
 
-    pub(super) fn condition_expression(&mut self, node: &Node) -> Option<bool> {
+    fn condition_expression(&mut self, node: &Node) -> Option<bool> {
         let (name, arg) = intrinsic(node)?;
         let args: Vec<&Node> = match &arg.kind {
             NodeKind::Array(items) => items.iter().collect(),

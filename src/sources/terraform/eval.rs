@@ -16,7 +16,7 @@ const MAX_DEPTH: usize = 32;
 pub(super) struct Eval<'m, 'a> {
     pub(super) module: &'m Module<'a>,
     pub(super) notes: Vec<(Span, String)>,
-    pub(super) depth: usize,
+    depth: usize,
     /// `for` expression and `dynamic` block iterators in scope.
     pub(super) scope: Vec<(String, Node)>,
     /// Set when a block of a policy document could not be rendered (a `dynamic` block over an
@@ -79,11 +79,7 @@ impl<'m, 'a> Eval<'m, 'a> {
 
     /// A heredoc of JSON: parsed from the file text itself, so that every node keeps its span;
     /// `${...}` interpolations inside its strings are then evaluated.
-    pub(super) fn heredoc_json(
-        &mut self,
-        body: Option<std::ops::Range<usize>>,
-        whole: Span,
-    ) -> Node {
+    fn heredoc_json(&mut self, body: Option<std::ops::Range<usize>>, whole: Span) -> Node {
         let Some(body) = body else {
             return self.unresolved(whole);
         };
@@ -99,7 +95,7 @@ impl<'m, 'a> Eval<'m, 'a> {
         }
     }
 
-    pub(super) fn interpolate_strings(&mut self, node: &Node) -> Node {
+    fn interpolate_strings(&mut self, node: &Node) -> Node {
         let kind = match &node.kind {
             NodeKind::String(s) if s.contains("${") || s.contains("%{") => {
                 return match hcl_edit::parser::parse_template(s) {
@@ -143,7 +139,7 @@ impl<'m, 'a> Eval<'m, 'a> {
         out
     }
 
-    pub(super) fn value_inner(&mut self, expr: &Expression, span: Span) -> Node {
+    fn value_inner(&mut self, expr: &Expression, span: Span) -> Node {
         let node = |kind| Node { kind, span };
         match expr {
             Expression::Null(_) => node(NodeKind::Null),
@@ -219,7 +215,7 @@ impl<'m, 'a> Eval<'m, 'a> {
         }
     }
 
-    pub(super) fn template(&mut self, template: &Template, span: Span) -> Node {
+    fn template(&mut self, template: &Template, span: Span) -> Node {
         let mut out = String::new();
         for element in template.iter() {
             match element {
@@ -327,7 +323,7 @@ impl<'m, 'a> Eval<'m, 'a> {
     }
 }
 
-pub(super) fn scalar(node: &Node) -> Option<String> {
+fn scalar(node: &Node) -> Option<String> {
     match &node.kind {
         NodeKind::String(s) | NodeKind::Number(s) => Some(s.clone()),
         NodeKind::Bool(b) => Some(b.to_string()),
@@ -336,7 +332,7 @@ pub(super) fn scalar(node: &Node) -> Option<String> {
 }
 
 /// The tree with every span moved by `offset` bytes.
-pub(super) fn shift(node: &Node, offset: usize) -> Node {
+fn shift(node: &Node, offset: usize) -> Node {
     let move_span = |s: Span| Span::new(s.start + offset, s.end + offset);
     let kind = match &node.kind {
         NodeKind::Array(items) => NodeKind::Array(items.iter().map(|i| shift(i, offset)).collect()),

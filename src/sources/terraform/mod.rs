@@ -144,14 +144,14 @@ pub fn extract(
     (policies, providers)
 }
 
-pub(super) fn span_of(item: &impl hcl_edit::Span, fallback: Span) -> Span {
+fn span_of(item: &impl hcl_edit::Span, fallback: Span) -> Span {
     item.span()
         .map(|r| Span::new(r.start, r.end))
         .unwrap_or(fallback)
 }
 
 /// `data.aws_iam_policy_document.NAME.json` (with any index) -> NAME.
-pub(super) fn policy_document_reference(expr: &Expression) -> Option<String> {
+fn policy_document_reference(expr: &Expression) -> Option<String> {
     let path = traversal_path(expr)?;
     match path.as_slice() {
         [data, kind, name, json]
@@ -164,7 +164,7 @@ pub(super) fn policy_document_reference(expr: &Expression) -> Option<String> {
 }
 
 /// The attribute names of a traversal (`var.x`, `data.t.n.json`), indexes skipped.
-pub(super) fn traversal_path(expr: &Expression) -> Option<Vec<String>> {
+fn traversal_path(expr: &Expression) -> Option<Vec<String>> {
     let Expression::Traversal(traversal) = expr else {
         return None;
     };
@@ -184,7 +184,7 @@ pub(super) fn traversal_path(expr: &Expression) -> Option<Vec<String>> {
 
 /// True when a policy document's statements are about assuming a role (an `sts:AssumeRole…`
 /// action and a `principals` block).
-pub(super) fn assumes_role(block: &Block) -> bool {
+fn assumes_role(block: &Block) -> bool {
     block.body.get_blocks("statement").any(|s| {
         s.body.get_blocks("principals").next().is_some()
             && s.body.get_attribute("actions").is_some_and(|a| {

@@ -177,7 +177,7 @@ impl Eval<'_, '_> {
     /// The `name` blocks of a body: the static ones, and the `content` of each `dynamic "name"`
     /// block once per element of its `for_each` (with the iterator to bind as `{key, value}`).
     /// A `dynamic` block over an unknown collection makes the document incomplete.
-    pub(super) fn expand<'b>(
+    fn expand<'b>(
         &mut self,
         body: &'b Body,
         name: &str,

@@ -43,22 +43,22 @@ pub(super) const SEG: Flags = 1 << 13;
 // The same for the reusable workflow a `job_workflow_ref` names: its owner and repository are not
 // the caller's. They pin only when the value names no caller identity at all (GitHub's
 // "require a reusable workflow" template); see `Effective`.
-pub(super) const JWR_SEEN: Flags = 1 << 14;
+const JWR_SEEN: Flags = 1 << 14;
 pub(super) const JWR_OWN_PIN: Flags = 1 << 15;
 pub(super) const JWR_REPO_PIN: Flags = 1 << 16;
-pub(super) const JWR_QLOOSE: Flags = 1 << 17;
+const JWR_QLOOSE: Flags = 1 << 17;
 
 /// The path flags.
 pub(crate) type Flags = u32;
 
 /// Owner and repository as a target sees them: the caller's claims when there are any, else
 /// the reusable workflow's.
-pub(super) struct Effective {
-    pub(super) own_seen: bool,
-    pub(super) own_pin: bool,
-    pub(super) qloose: bool,
-    pub(super) repo_seen: bool,
-    pub(super) repo_pin: bool,
+struct Effective {
+    own_seen: bool,
+    own_pin: bool,
+    qloose: bool,
+    repo_seen: bool,
+    repo_pin: bool,
 }
 
 impl Effective {
@@ -260,6 +260,6 @@ impl<'a> Search<'a> {
 }
 
 /// Run-level rules: a pull request run has no branch, tag or environment context.
-pub(super) fn consistent(f: Flags) -> Option<Flags> {
+fn consistent(f: Flags) -> Option<Flags> {
     (f & PR == 0 || f & (GITREF | ENV) == 0).then_some(f)
 }

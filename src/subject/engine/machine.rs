@@ -52,8 +52,8 @@ pub(super) enum G {
     Free,
 }
 
-pub(super) const REF_KEYWORDS: [&str; 3] = ["refs/heads/", "refs/tags/", "refs/pull/"];
-pub(super) const PULL_TAIL: &str = "/merge";
+const REF_KEYWORDS: [&str; 3] = ["refs/heads/", "refs/tags/", "refs/pull/"];
+const PULL_TAIL: &str = "/merge";
 
 pub(super) fn field_of(g: G) -> Option<Role> {
     Some(match g {

@@ -24,7 +24,7 @@ pub(crate) enum Mode {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) struct St {
-    pub(super) i: u16,
+    i: u16,
     pub(super) g: G,
     /// Index of the current claim, saturating at 2.
     pub(super) stage: u8,
@@ -33,23 +33,23 @@ pub(super) struct St {
     pub(super) flags: Flags,
     /// The current token was reached at the start of a claim (so, if it is a `*`, it may write
     /// whole claims even inside a pinned repository).
-    pub(super) at_claim_start: bool,
+    at_claim_start: bool,
 }
 
-pub(super) struct Edge {
+struct Edge {
     pub(super) chars: Vec<PChar>,
     pub(super) next: St,
 }
 
 /// One search: a pattern, a grammar, a target.
 pub(crate) struct Search<'a> {
-    pub(super) toks: &'a [Tok],
-    pub(super) ignore_case: bool,
+    toks: &'a [Tok],
+    ignore_case: bool,
     pub(super) mode: Mode,
     pub(super) target: Target,
     pub(super) trie: &'static Trie,
     /// `lit_after[i]`: a literal token at `i` or later.
-    pub(super) lit_after: Vec<bool>,
+    lit_after: Vec<bool>,
 }
 
 impl<'a> Search<'a> {
@@ -149,7 +149,7 @@ impl<'a> Search<'a> {
         self.target.accepts(f)
     }
 
-    pub(super) fn edges(&self, st: St) -> Vec<Edge> {
+    fn edges(&self, st: St) -> Vec<Edge> {
         let i = st.i as usize;
         let mut out = Vec::new();
         let Some(&tok) = self.toks.get(i) else {
@@ -194,15 +194,7 @@ impl<'a> Search<'a> {
         out
     }
 
-    pub(super) fn push_char(
-        &self,
-        out: &mut Vec<Edge>,
-        st: St,
-        c: char,
-        loose: bool,
-        star: bool,
-        i: usize,
-    ) {
+    fn push_char(&self, out: &mut Vec<Edge>, st: St, c: char, loose: bool, star: bool, i: usize) {
         let Some((next, role)) = self.advance(st, c, loose, star) else {
             return;
         };
@@ -242,7 +234,7 @@ impl<'a> Search<'a> {
     /// Realistic fillers for a `*`, tried before single characters: in a field a word
     /// (`attacker`, `-attacker`, `main`, …); in a key the rest of each key, most preferred first
     /// (a character-by-character walk of the trie would visit every `re…` key before `ref`).
-    pub(super) fn macro_edges(&self, st: St) -> Vec<Edge> {
+    fn macro_edges(&self, st: St) -> Vec<Edge> {
         let mut out = Vec::new();
         if let G::Key(n) = st.g {
             for word in &self.trie.nodes[n as usize].completions {
@@ -267,7 +259,7 @@ impl<'a> Search<'a> {
 
     /// The edge that writes `word` with a `*` from `st`, if the grammar takes it and every
     /// character has a role `ok` accepts.
-    pub(super) fn emit(&self, st: St, word: &str, ok: impl Fn(Role) -> bool) -> Option<Edge> {
+    fn emit(&self, st: St, word: &str, ok: impl Fn(Role) -> bool) -> Option<Edge> {
         let mut cur = st;
         let mut chars = Vec::new();
         for c in word.chars() {
@@ -289,7 +281,7 @@ impl<'a> Search<'a> {
         Some(Edge { chars, next: cur })
     }
 
-    pub(super) fn macro_word(&self, st: St, role: Role) -> Option<&'static str> {
+    fn macro_word(&self, st: St, role: Role) -> Option<&'static str> {
         let ne = st.field & F_NE != 0;
         let slash = st.field & F_LAST_SLASH != 0;
         let inside = self.target.in_repository();
@@ -333,7 +325,7 @@ impl<'a> Search<'a> {
 
     /// Steps the grammar and keeps the books (field, claim and path flags). `None` when the
     /// grammar refuses `c`, the run-level rules refuse the path, or the target is out of reach.
-    pub(super) fn advance(&self, st: St, c: char, loose: bool, star: bool) -> Option<(St, Role)> {
+    fn advance(&self, st: St, c: char, loose: bool, star: bool) -> Option<(St, Role)> {
         let (g, role) = self.step(st.g, st.stage, c)?;
         let mut s = St { g, ..st };
         match role {
@@ -422,7 +414,7 @@ impl<'a> Search<'a> {
 
     /// True when no completion of `st` can satisfy the target: it needs a pin that only literal
     /// text can give, and no literal text is left.
-    pub(super) fn hopeless(&self, st: St, i: usize) -> bool {
+    fn hopeless(&self, st: St, i: usize) -> bool {
         if self.lit_after[i.min(self.toks.len())] {
             return false;
         }
@@ -465,7 +457,7 @@ impl<'a> Search<'a> {
 /// A multiply-rotate hasher (the one rustc uses, "FxHash"): the visited set hashes small plain
 /// states millions of times, and SipHash's flood resistance buys nothing here.
 #[derive(Default)]
-pub(super) struct StateHasher(u64);
+struct StateHasher(u64);
 
 impl Hasher for StateHasher {
     fn write(&mut self, bytes: &[u8]) {

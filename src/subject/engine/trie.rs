@@ -23,7 +23,7 @@ pub(super) struct Node {
 /// One key of every kind (two of the free ones: restricting or not). A `*` that writes a key of
 /// its own only needs these: the other keys behave like one of them. (Literal text and `?` still
 /// read every key.)
-pub(super) const REPRESENTATIVE_KEYS: &[&str] = &[
+const REPRESENTATIVE_KEYS: &[&str] = &[
     "repo",
     "ref",
     "pull_request",
@@ -45,7 +45,7 @@ pub(super) struct Trie {
 
 impl Trie {
     /// Keys in `preferred` order first (children are tried in insertion order), then the rest.
-    pub(super) fn build(preferred: &[&str]) -> Trie {
+    fn build(preferred: &[&str]) -> Trie {
         let mut trie = Trie {
             order: Vec::new(),
             nodes: vec![Node {

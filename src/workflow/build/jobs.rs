@@ -241,7 +241,7 @@ impl Builder {
         })
     }
 
-    pub(super) fn job_uses(&mut self, node: &Node) -> Option<Spanned<UsesRef>> {
+    fn job_uses(&mut self, node: &Node) -> Option<Spanned<UsesRef>> {
         let raw = self.string(node, "a job's `uses`")?;
         let uses = UsesRef::parse(&raw.value);
         match &uses.kind {
@@ -268,7 +268,7 @@ impl Builder {
         Some(Spanned::new(uses, node.span))
     }
 
-    pub(super) fn job_secrets(&mut self, node: &Node) -> Option<Node> {
+    fn job_secrets(&mut self, node: &Node) -> Option<Node> {
         match &node.kind {
             NodeKind::Object(_) => {}
             NodeKind::String(s) if s == "inherit" => {}
@@ -286,7 +286,7 @@ impl Builder {
         Some(node.clone())
     }
 
-    pub(super) fn job_outputs(&mut self, node: &Node) -> Vec<(Spanned<String>, Spanned<String>)> {
+    fn job_outputs(&mut self, node: &Node) -> Vec<(Spanned<String>, Spanned<String>)> {
         let Some(entries) = self.mapping(node, "a job's `outputs`") else {
             return Vec::new();
         };

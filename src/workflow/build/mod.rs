@@ -105,7 +105,7 @@ struct Builder {
 }
 
 impl Builder {
-    pub(super) fn invalid(&mut self, span: Span, message: impl Into<String>) {
+    fn invalid(&mut self, span: Span, message: impl Into<String>) {
         self.problems.push(WorkflowProblem {
             kind: WorkflowProblemKind::Invalid,
             message: message.into(),
@@ -114,7 +114,7 @@ impl Builder {
         });
     }
 
-    pub(super) fn invalid_permissions(&mut self, span: Span, message: impl Into<String>) {
+    fn invalid_permissions(&mut self, span: Span, message: impl Into<String>) {
         self.problems.push(WorkflowProblem {
             kind: WorkflowProblemKind::InvalidPermissions,
             message: message.into(),
@@ -123,7 +123,7 @@ impl Builder {
         });
     }
 
-    pub(super) fn invalid_related(
+    fn invalid_related(
         &mut self,
         span: Span,
         message: impl Into<String>,
@@ -139,7 +139,7 @@ impl Builder {
     }
 
     /// Reports every key repeated (case-insensitively) in any mapping of the document.
-    pub(super) fn duplicate_keys(&mut self, root: &Node) {
+    fn duplicate_keys(&mut self, root: &Node) {
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
             match &node.kind {
@@ -176,11 +176,7 @@ impl Builder {
 
     /// The entries of a mapping GitHub reads: the first of each key (case-insensitively).
     /// Reports a non-mapping value.
-    pub(super) fn mapping<'n>(
-        &mut self,
-        node: &'n Node,
-        what: &str,
-    ) -> Option<Vec<&'n ObjectEntry>> {
+    fn mapping<'n>(&mut self, node: &'n Node, what: &str) -> Option<Vec<&'n ObjectEntry>> {
         let Some(entries) = node.entries() else {
             self.invalid(
                 node.span,
@@ -198,7 +194,7 @@ impl Builder {
     }
 
     /// A scalar as text; reports other values.
-    pub(super) fn string(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+    fn string(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
         match scalar_text(node) {
             Some(s) => Some(Spanned::new(s, node.span)),
             None => {
@@ -212,7 +208,7 @@ impl Builder {
     }
 
     /// A string or a list of strings.
-    pub(super) fn string_list(&mut self, node: &Node, what: &str) -> Vec<Spanned<String>> {
+    fn string_list(&mut self, node: &Node, what: &str) -> Vec<Spanned<String>> {
         match &node.kind {
             NodeKind::Array(items) => items
                 .iter()
@@ -232,7 +228,7 @@ impl Builder {
         }
     }
 
-    pub(super) fn unknown_key(&mut self, entry: &ObjectEntry, where_: &str, allowed: &[&str]) {
+    fn unknown_key(&mut self, entry: &ObjectEntry, where_: &str, allowed: &[&str]) {
         self.invalid(
             entry.key_span,
             format!(
@@ -244,7 +240,7 @@ impl Builder {
         );
     }
 
-    pub(super) fn workflow(&mut self, root: &Node) -> Option<Workflow> {
+    fn workflow(&mut self, root: &Node) -> Option<Workflow> {
         let entries = self.mapping(root, "a workflow file")?;
         let mut workflow = Workflow {
             name: None,

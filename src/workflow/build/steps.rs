@@ -112,7 +112,7 @@ impl Builder {
         Some(step)
     }
 
-    pub(super) fn step_uses(&mut self, node: &Node) -> Option<Spanned<UsesRef>> {
+    fn step_uses(&mut self, node: &Node) -> Option<Spanned<UsesRef>> {
         let raw = self.string(node, "a step's `uses`")?;
         let uses = UsesRef::parse(&raw.value);
         match &uses.kind {

@@ -81,7 +81,7 @@ impl Builder {
         }
     }
 
-    pub(super) fn trigger_config(&mut self, t: &mut Trigger, value: &Node) {
+    fn trigger_config(&mut self, t: &mut Trigger, value: &Node) {
         let event = t.event.value.clone();
         if matches!(value.kind, NodeKind::Null) {
             if event == "schedule" {
@@ -168,7 +168,7 @@ impl Builder {
         }
     }
 
-    pub(super) fn inputs(&mut self, node: &Node, event: &str) -> Vec<TriggerInput> {
+    fn inputs(&mut self, node: &Node, event: &str) -> Vec<TriggerInput> {
         let what = format!("`{event}.inputs`");
         let Some(entries) = self.mapping(node, &what) else {
             return Vec::new();
@@ -209,7 +209,7 @@ impl Builder {
         inputs
     }
 
-    pub(super) fn call_secrets(&mut self, node: &Node) -> Vec<Spanned<String>> {
+    fn call_secrets(&mut self, node: &Node) -> Vec<Spanned<String>> {
         let Some(entries) = self.mapping(node, "`workflow_call.secrets`") else {
             return Vec::new();
         };
@@ -219,7 +219,7 @@ impl Builder {
             .collect()
     }
 
-    pub(super) fn call_outputs(&mut self, node: &Node) -> Vec<CallOutput> {
+    fn call_outputs(&mut self, node: &Node) -> Vec<CallOutput> {
         let Some(entries) = self.mapping(node, "`workflow_call.outputs`") else {
             return Vec::new();
         };
