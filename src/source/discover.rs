@@ -70,6 +70,7 @@ pub fn discover(
             });
             continue;
         }
+        let mut live = LiveWorkflows::new(root);
         // follow_links(true) lets walkdir detect loops; a loop is reported and skipped.
         let walker = WalkDir::new(root)
             .follow_links(true)
@@ -98,6 +99,20 @@ pub fn discover(
                         .path()
                         .parent()
                         .is_some_and(|p| p.ends_with(".github/workflows"));
+                    if in_workflows && has(WORKFLOW_EXTENSIONS) {
+                        let dir = entry.path().parent().unwrap_or(root);
+                        match live.judge(dir) {
+                            Liveness::Live => {}
+                            Liveness::FirstNotLive => {
+                                skipped.push(Skipped {
+                                    path: dir.to_path_buf(),
+                                    reason: NOT_LIVE_REASON.to_string(),
+                                });
+                                continue;
+                            }
+                            Liveness::NotLive => continue,
+                        }
+                    }
                     let scanned =
                         has(SCANNED_EXTENSIONS) || (in_workflows && has(WORKFLOW_EXTENSIONS));
                     if scanned {
@@ -128,6 +143,78 @@ pub fn discover(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
     Ok((files, skipped))
+}
+
+/// The notice for a `.github/workflows/` folder a directory scan leaves out.
+pub const NOT_LIVE_REASON: &str = "workflows outside the repository root's `.github/workflows/` \
+     (test data or fixtures): GitHub never runs them; name a file on the command line to check it";
+
+/// `config::FILE_NAME`, which this layer may not use.
+const CONFIG_FILE: &str = "trustlint.toml";
+
+enum Liveness {
+    Live,
+    /// Not live, and the first file of its folder: the folder gets its one notice.
+    FirstNotLive,
+    NotLive,
+}
+
+/// Which `.github/workflows/` folders under a scan root GitHub runs. GitHub runs only the
+/// workflows of `<repository root>/.github/workflows/`
+/// (<https://docs.github.com/en/actions/writing-workflows/about-workflows>), so a folder such as
+/// `checks/x/testdata/.github/workflows/` is test data. A folder is live when the directory
+/// holding its `.github` is the scan root or one of its ancestors (the user pointed at it), holds
+/// its own `.git` (a nested clone is a repository), or — when no `.git` is found above the scan
+/// root, so the repository root is unknown — holds a `trustlint.toml`.
+struct LiveWorkflows {
+    /// The scan root, canonical.
+    root: Option<PathBuf>,
+    in_git: bool,
+    judged: Vec<(PathBuf, bool)>,
+}
+
+impl LiveWorkflows {
+    fn new(root: &Path) -> Self {
+        let root = std::fs::canonicalize(root).ok();
+        let in_git = root
+            .as_deref()
+            .is_some_and(|r| r.ancestors().any(|a| a.join(".git").exists()));
+        LiveWorkflows {
+            root,
+            in_git,
+            judged: Vec::new(),
+        }
+    }
+
+    fn judge(&mut self, workflows_dir: &Path) -> Liveness {
+        if let Some((_, live)) = self.judged.iter().find(|(d, _)| d == workflows_dir) {
+            return if *live {
+                Liveness::Live
+            } else {
+                Liveness::NotLive
+            };
+        }
+        let live = self.is_live(workflows_dir);
+        self.judged.push((workflows_dir.to_path_buf(), live));
+        if live {
+            Liveness::Live
+        } else {
+            Liveness::FirstNotLive
+        }
+    }
+
+    fn is_live(&self, workflows_dir: &Path) -> bool {
+        let Some(holder) = workflows_dir.parent().and_then(Path::parent) else {
+            return true;
+        };
+        let (Some(root), Ok(holder)) = (&self.root, std::fs::canonicalize(holder)) else {
+            // Cannot tell: judge it rather than hide it.
+            return true;
+        };
+        root.starts_with(&holder)
+            || holder.join(".git").exists()
+            || (!self.in_git && holder.join(CONFIG_FILE).is_file())
+    }
 }
 
 /// Reads a discovered file as text, or says why it was skipped.
@@ -198,5 +285,98 @@ mod tests {
         let path = dir.path().join("x.json");
         std::fs::write(&path, b"{\"a\":\0}").unwrap();
         assert_eq!(read_text(&path).unwrap_err().reason, "binary file");
+    }
+
+    fn names(files: &[Discovered], root: &Path) -> Vec<String> {
+        files
+            .iter()
+            .map(|f| {
+                f.path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect()
+    }
+
+    fn write_all(root: &Path, paths: &[&str]) {
+        for p in paths {
+            let path = root.join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "on: push").unwrap();
+        }
+    }
+
+    #[test]
+    fn only_the_repository_roots_workflows_are_live() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join(".git")).unwrap();
+        write_all(
+            root,
+            &[
+                ".github/workflows/ci.yml",
+                "checks/a/testdata/.github/workflows/x.yml",
+                "checks/a/testdata/.github/workflows/y.yaml",
+                "tests/fixtures/b/.github/workflows/z.yml",
+                "vendored/.git/HEAD",
+                "vendored/.github/workflows/v.yml",
+            ],
+        );
+        let options = DiscoverOptions::new(&[]).unwrap();
+        let (files, skipped) = discover(&[root.to_path_buf()], &options).unwrap();
+        assert_eq!(
+            names(&files, root),
+            [
+                ".github/workflows/ci.yml",
+                "vendored/.github/workflows/v.yml"
+            ]
+        );
+        // One notice per folder, not per file.
+        let folders: Vec<_> = skipped
+            .iter()
+            .map(|s| s.path.strip_prefix(root).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(
+            folders,
+            [
+                PathBuf::from("checks/a/testdata/.github/workflows"),
+                PathBuf::from("tests/fixtures/b/.github/workflows")
+            ]
+        );
+        assert!(skipped.iter().all(|s| s.reason == NOT_LIVE_REASON));
+
+        // Pointed at, a fixture repository is judged; so is a folder inside `.github`.
+        let fixture = root.join("checks/a/testdata");
+        let (files, skipped) = discover(&[fixture.clone()], &options).unwrap();
+        assert_eq!(names(&files, &fixture).len(), 2);
+        assert!(skipped.is_empty());
+        let github = root.join(".github");
+        let (files, _) = discover(&[github.clone()], &options).unwrap();
+        assert_eq!(names(&files, &github), ["workflows/ci.yml"]);
+    }
+
+    #[test]
+    fn without_git_a_trustlint_toml_marks_a_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("extract");
+        write_all(
+            &root,
+            &[
+                "a/trustlint.toml",
+                "a/.github/workflows/ci.yml",
+                "b/.github/workflows/ci.yml",
+            ],
+        );
+        let options = DiscoverOptions::new(&[]).unwrap();
+        let (files, skipped) = discover(&[root.clone()], &options).unwrap();
+        if dir.path().ancestors().any(|a| a.join(".git").exists()) {
+            return; // the temporary directory is inside a clone: the rule does not apply
+        }
+        let names = names(&files, &root);
+        assert!(names.contains(&"a/.github/workflows/ci.yml".to_string()));
+        assert!(!names.contains(&"b/.github/workflows/ci.yml".to_string()));
+        assert_eq!(skipped.len(), 1);
     }
 }
