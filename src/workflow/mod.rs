@@ -28,7 +28,8 @@ pub use model::{
     Triggers, Workflow, WorkflowProblem, WorkflowProblemKind,
 };
 pub use oidc::{
-    oidc_consumer, ConsumerKind, ConsumerMatch, ConsumerSpec, OidcConsumer, OIDC_CONSUMERS,
+    is_known_action, oidc_consumer, token_user, ConsumerKind, ConsumerMatch, ConsumerSpec, Need,
+    OidcConsumer, NON_CONSUMERS, OIDC_CONSUMERS,
 };
 pub use permissions::{
     caller_grants, declared_id_token, effective_id_token, effective_id_token_in_repo,

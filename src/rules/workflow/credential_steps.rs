@@ -6,7 +6,7 @@
 
 use crate::source::{Node, Span, Spanned};
 use crate::workflow::{
-    expression_refs, scalar_text, ConsumerKind, ConsumerMatch, EnvVar, Job, Step, Workflow,
+    expression_refs, scalar_text, ConsumerKind, ConsumerMatch, EnvVar, Job, Need, Step, Workflow,
     OIDC_CONSUMERS,
 };
 
@@ -27,7 +27,14 @@ pub fn is_aws_credentials_step(step: &Step) -> bool {
 pub fn credential_actions() -> Vec<&'static str> {
     let mut names = vec![CONFIGURE_AWS_CREDENTIALS];
     for spec in OIDC_CONSUMERS {
-        if spec.kind == ConsumerKind::TokenRequestScript {
+        // Rows that only use a granted token, and uploads that mint no credential, are not
+        // credential actions.
+        if spec.need != Need::Requires
+            || matches!(
+                spec.kind,
+                ConsumerKind::TokenRequestScript | ConsumerKind::Scorecard | ConsumerKind::Codecov
+            )
+        {
             continue;
         }
         if let ConsumerMatch::Actions(actions) = spec.matches {

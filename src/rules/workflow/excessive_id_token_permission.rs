@@ -2,9 +2,11 @@
 //! request an OIDC token.
 
 use super::workflow_jobs::{caller_needs_id_token, consumers, local_callee};
-use crate::rules::{Finding, Rule, WorkflowContext};
+use crate::rules::{Finding, Rule, Severity, WorkflowContext};
 use crate::source::Span;
-use crate::workflow::{IdTokenLevel, Job, Permissions, PermissionsKind, Step};
+use crate::workflow::{
+    is_known_action, token_user, IdTokenLevel, Job, Permissions, PermissionsKind, Step,
+};
 
 crate::declare_rule!(
     ExcessiveIdTokenPermission,
@@ -12,71 +14,51 @@ crate::declare_rule!(
     Medium
 );
 
-/// Steps that probably request the token although the consumer table does not list them: tools
-/// that sign keylessly or publish with trusted publishing from a script, and actions documented
-/// to use the token. They only keep this rule quiet; they do not make a job a consumer for the
-/// other rules.
-const LIKELY_SCRIPTS: &[&str] = &[
-    "cosign sign",
-    "cosign attest",
-    "gitsign",
-    "sigstore sign",
-    "-m sigstore",
-    "npm publish",
-    "pnpm publish",
-    "yarn npm publish",
-    "uv publish",
-    "getidtoken",
-];
-
-/// Action owners or `owner/repo` names whose actions use the token.
-const LIKELY_ACTIONS: &[&str] = &[
-    "sigstore/",
-    "slsa-framework/",
-    "depot/",
-    "octo-sts/action",
-    "pulumi/auth-actions",
-    "rust-lang/crates-io-auth-action",
-    "goreleaser/goreleaser-action",
-    "chainguard-dev/",
-];
-
-/// Actions that use the token when an input says so.
-const LIKELY_WITH_INPUT: &[(&str, &str)] = &[
-    ("codecov/codecov-action", "use_oidc"),
-    ("jfrog/setup-jfrog-cli", "oidc-provider-name"),
-    ("tailscale/github-action", "audience"),
-];
-
-/// True when a step probably requests the token (see [`LIKELY_SCRIPTS`]), or may do so where
-/// trustlint cannot look: a local action (`uses: ./…`) is often a wrapper around
-/// configure-aws-credentials.
+/// True when a step uses the token if the job has it (any row of the consumer table,
+/// [`token_user`]), or may do so where trustlint cannot look: a local action (`uses: ./…`) is
+/// often a wrapper around configure-aws-credentials.
 pub fn likely_consumer(step: &Step) -> bool {
-    if step.uses.as_ref().is_some_and(|u| u.value.is_local()) {
-        return true;
+    step.uses.as_ref().is_some_and(|u| u.value.is_local()) || token_user(step).is_some()
+}
+
+/// The third-party actions of a job that the consumer table does not know: any of them may
+/// request the token, so a finding about the job says less (info).
+fn unknown_actions(job: &Job) -> Vec<String> {
+    let mut names: Vec<String> = job
+        .steps
+        .iter()
+        .filter(|s| !is_known_action(s))
+        .filter_map(|s| s.uses.as_ref())
+        .map(|u| {
+            u.value
+                .full_action_name()
+                .unwrap_or_else(|| u.value.raw.clone())
+        })
+        .collect();
+    names.dedup();
+    names
+}
+
+/// Lowers the finding to info when one of the idle jobs runs an action trustlint does not
+/// know, and says which.
+fn unsure(finding: Finding, jobs: &[&Job]) -> Finding {
+    let unknown: Vec<String> = jobs
+        .iter()
+        .flat_map(|j| unknown_actions(j))
+        .map(|n| format!("`{n}`"))
+        .collect();
+    if unknown.is_empty() {
+        return finding;
     }
-    if let Some(run) = &step.run {
-        let script = run.value.to_ascii_lowercase();
-        if LIKELY_SCRIPTS.iter().any(|s| script.contains(s)) {
-            return true;
-        }
-    }
-    let Some(name) = step.uses.as_ref().and_then(|u| u.value.full_action_name()) else {
-        return false;
-    };
-    LIKELY_ACTIONS.iter().any(|a| {
-        if a.ends_with('/') {
-            name.starts_with(a)
-        } else {
-            name == *a || name.starts_with(&format!("{a}/"))
-        }
-    }) || LIKELY_WITH_INPUT.iter().any(|(action, input)| {
-        name == *action
-            && step.input_text(input).is_some_and(|v| {
-                let v = v.trim();
-                !v.is_empty() && !v.eq_ignore_ascii_case("false")
-            })
-    })
+    let mut finding = finding;
+    finding.severity = Severity::Info;
+    finding.message = format!(
+        "{} (info, not medium: {} {} not in trustlint's table of OIDC token consumers and may request the token)",
+        finding.message,
+        unknown.join(", "),
+        if unknown.len() == 1 { "is" } else { "are" }
+    );
+    finding
 }
 
 impl Rule for ExcessiveIdTokenPermission {
@@ -89,7 +71,7 @@ impl Rule for ExcessiveIdTokenPermission {
             if block.id_token() != IdTokenLevel::Write || needs(job) {
                 continue;
             }
-            out.push(job_level(ctx, job, block));
+            out.push(unsure(job_level(ctx, job, block), &[job]));
         }
         let Some(block) = &ctx.workflow.permissions else {
             return;
@@ -107,7 +89,7 @@ impl Rule for ExcessiveIdTokenPermission {
         if idle.is_empty() {
             return;
         }
-        out.push(workflow_level(ctx, block, &users, &idle));
+        out.push(unsure(workflow_level(ctx, block, &users, &idle), &idle));
     }
 }
 
@@ -310,13 +292,45 @@ mod tests {
             {"uses": "octo-sts/actionable@v1"},
             {"run": "make test"},
             {"uses": "./.github/actions/deploy"},
-            {"uses": "actions/checkout@v4"}
+            {"uses": "actions/checkout@v4"},
+            {"run": "uv build && uv publish"},
+            {"run": "python -m twine upload dist/*"},
+            {"run": "npm publish", "env": {"NPM_CONFIG_PROVENANCE": "true"}},
+            {"run": "cosign sign --key env://COSIGN_KEY $IMAGE"},
+            {"uses": "rust-lang/crates-io-auth-action@v1"},
+            {"uses": "rubygems/release-gem@v1"},
+            {"uses": "NuGet/login@v1", "with": {"user": "me"}},
+            {"uses": "ossf/scorecard-action@v2", "with": {"publish_results": true}},
+            {"uses": "ossf/scorecard-action@v2"},
+            {"uses": "slsa-framework/slsa-github-generator/actions/x@v2"},
+            {"uses": "bun-sh/setup-bun@v2"}
         ]"#,
         );
         let got: Vec<bool> = s.iter().map(likely_consumer).collect();
         assert_eq!(
             got,
-            [true, true, true, true, false, false, true, true, false, false, true, false]
+            [
+                true, true, true, true, false, false, true, true, false, false, true, false, true,
+                true, true, false, true, true, true, true, false, true, false
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_third_party_actions_are_named() {
+        let doc = r#"{"on": "push", "jobs": {"a": {"runs-on": "x", "steps": [
+            {"uses": "actions/checkout@v4"},
+            {"uses": "codecov/codecov-action@v5"},
+            {"uses": "docker://alpine:3"},
+            {"uses": "./.github/actions/x"},
+            {"uses": "some-org/deploy-helper@v1"},
+            {"run": "make"}
+        ]}}}"#;
+        let (w, _) = build_workflow(&parse_json(doc).unwrap());
+        let w = w.unwrap();
+        assert_eq!(
+            unknown_actions(&w.jobs[0]),
+            ["docker://alpine:3", "some-org/deploy-helper"]
         );
     }
 }

@@ -3,7 +3,7 @@
 //! out or runs the pull request's code, or on `pull_request` at all.
 
 use super::workflow_jobs::{
-    consumer_action, consumer_grant, consumers, local_callers, step_anchor, step_label,
+    consumer_action, consumer_grant, consumers, local_callers, step_anchor, step_label, token_users,
 };
 use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::source::Span;
@@ -405,10 +405,15 @@ impl Rule for OidcUntrustedTrigger {
             return;
         }
         for job in ctx.workflow.jobs.iter().filter(|j| !j.is_caller()) {
-            let consumers = consumers(job);
             let effective = ctx.effective_id_token(job);
             let can_mint = effective.level == IdTokenLevel::Write
                 && !matches!(effective.source, Provenance::DependsOnCaller { .. });
+            // With the grant, steps that use a granted token (npm publish) count too.
+            let consumers = if can_mint {
+                token_users(job)
+            } else {
+                consumers(job)
+            };
             if let Some(f) = privileged(ctx, job, &consumers, can_mint, &reaches) {
                 out.push(f);
             }

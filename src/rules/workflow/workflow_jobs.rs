@@ -4,7 +4,7 @@
 
 use crate::source::{Node, NodeKind, Span};
 use crate::workflow::{
-    declared_id_token, has_expression, oidc_consumer, scalar_text, split_workflow_path,
+    declared_id_token, has_expression, oidc_consumer, scalar_text, split_workflow_path, token_user,
     ConsumerKind, IdTokenLevel, Job, OidcConsumer, Provenance, Step, UsesKind, UsesRef, Workflow,
 };
 
@@ -13,6 +13,15 @@ pub fn consumers(job: &Job) -> Vec<(&Step, OidcConsumer)> {
     job.steps
         .iter()
         .filter_map(|s| oidc_consumer(s).map(|c| (s, c)))
+        .collect()
+}
+
+/// The steps of a job that use its OIDC token when the job has it: [`consumers`] and the
+/// steps that only use a granted token (npm publish, keyless signing from a script).
+pub fn token_users(job: &Job) -> Vec<(&Step, OidcConsumer)> {
+    job.steps
+        .iter()
+        .filter_map(|s| token_user(s).map(|c| (s, c)))
         .collect()
 }
 
@@ -59,6 +68,10 @@ pub fn consumer_action(kind: ConsumerKind) -> &'static str {
             "signs an attestation with a certificate for the job's OIDC token"
         }
         ConsumerKind::PagesDeployment => "deploys to GitHub Pages with the job's OIDC token",
+        ConsumerKind::TrustedPublishing => "publishes a package with the job's OIDC token",
+        ConsumerKind::Scorecard => "publishes Scorecard results with the job's OIDC token",
+        ConsumerKind::Codecov => "uploads coverage with the job's OIDC token",
+        ConsumerKind::TokenExchange => "exchanges the job's OIDC token for credentials",
         ConsumerKind::TokenRequestScript => "requests the job's OIDC token",
     }
 }
@@ -75,6 +88,10 @@ pub fn consumer_grant(kind: ConsumerKind) -> &'static str {
             "signatures in this repository's name"
         }
         ConsumerKind::PagesDeployment => "the Pages deployment",
+        ConsumerKind::TrustedPublishing => "the right to publish the package",
+        ConsumerKind::Scorecard => "the repository's published Scorecard results",
+        ConsumerKind::Codecov => "the repository's coverage uploads",
+        ConsumerKind::TokenExchange => "the credentials the token is exchanged for",
         ConsumerKind::TokenRequestScript => "whatever the token is exchanged for",
     }
 }

@@ -192,9 +192,98 @@ fn run_scripts_that_fetch_the_token() {
 }
 
 #[test]
+fn token_users_beyond_the_consumers() {
+    // Steps that need the token: `oidc_consumer` and `token_user` agree.
+    for (uses, with, kind) in [
+        (
+            "rust-lang/crates-io-auth-action@v1",
+            "{}",
+            ConsumerKind::TrustedPublishing,
+        ),
+        (
+            "rubygems/configure-rubygems-credentials@v1",
+            r#"{"role-to-assume": "rg_oidc_akr_x"}"#,
+            ConsumerKind::TrustedPublishing,
+        ),
+        (
+            "NuGet/login@v1",
+            r#"{"user": "me"}"#,
+            ConsumerKind::TrustedPublishing,
+        ),
+        (
+            "ossf/scorecard-action@v2",
+            r#"{"publish_results": true}"#,
+            ConsumerKind::Scorecard,
+        ),
+        (
+            "codecov/codecov-action@v5",
+            r#"{"use_oidc": true}"#,
+            ConsumerKind::Codecov,
+        ),
+    ] {
+        let s = step(uses, with);
+        assert_eq!(oidc_consumer(&s).map(|c| c.kind), Some(kind), "{uses}");
+        assert_eq!(token_user(&s).map(|c| c.kind), Some(kind), "{uses}");
+    }
+    // Steps that use a granted token but do not need it.
+    for (uses, with) in [
+        ("rubygems/release-gem@v1", "{}"),
+        ("sigstore/cosign-installer@v3", "{}"),
+        (
+            "slsa-framework/slsa-github-generator/actions/generator@v2",
+            "{}",
+        ),
+        (
+            "hashicorp/hcp-auth-action@v0",
+            r#"{"workload_identity_provider": "iam/project/p/x"}"#,
+        ),
+    ] {
+        let s = step(uses, with);
+        assert!(oidc_consumer(&s).is_none(), "{uses}");
+        assert!(token_user(&s).is_some(), "{uses}");
+    }
+    for script in [
+        "npm publish --provenance --access public",
+        "uv publish",
+        "python -m twine upload dist/*",
+        "cosign sign --yes ghcr.io/o/r@sha256:abc",
+        "node -e 'core.getIDToken()'",
+    ] {
+        let s = run_step(script);
+        assert!(oidc_consumer(&s).is_none(), "{script}");
+        assert!(token_user(&s).is_some(), "{script}");
+    }
+    for (uses, with) in [
+        ("ossf/scorecard-action@v2", r#"{"publish_results": false}"#),
+        ("codecov/codecov-action@v5", "{}"),
+        ("hashicorp/hcp-auth-action@v0", "{}"),
+    ] {
+        assert!(token_user(&step(uses, with)).is_none(), "{uses}");
+        assert!(is_known_action(&step(uses, with)), "{uses}");
+    }
+    for script in [
+        "cosign sign --key cosign.key img",
+        "bun publish",
+        "cargo publish",
+    ] {
+        assert!(token_user(&run_step(script)).is_none(), "{script}");
+    }
+    assert!(is_known_action(&step("actions/setup-node@v4", "{}")));
+    assert!(!is_known_action(&step("some-org/some-action@v1", "{}")));
+    assert!(is_known_action(&step("Oven-sh/setup-bun@v2", "{}")));
+    for (name, source) in NON_CONSUMERS {
+        assert_eq!(*name, name.to_ascii_lowercase());
+        assert!(source.starts_with("https://github.com/"));
+    }
+}
+
+#[test]
 fn consumer_table_is_consistent() {
     for spec in OIDC_CONSUMERS {
         assert!(!spec.when.is_empty());
+        for source in spec.source.split(" ; ") {
+            assert!(source.starts_with("https://"), "{source}");
+        }
         if let ConsumerMatch::Actions(names) = spec.matches {
             for name in names {
                 assert_eq!(

@@ -1,0 +1,32 @@
+//! When trustlint cannot be sure, it says less: findings that depend on what an unknown action
+//! does are info (they never fail the default gate), with the reason in the message.
+
+use std::path::Path;
+use std::process::Command;
+
+fn trustlint(args: &[&str]) -> (String, i32) {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustlint"))
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs trustlint");
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        output.status.code().unwrap(),
+    )
+}
+
+#[test]
+fn an_unknown_action_lowers_excessive_id_token_permission_to_info() {
+    let fixture = "fixtures/judgment/excessive-unknown-action.yml";
+    let (stdout, code) = trustlint(&["check", "--color", "never", fixture]);
+    assert_eq!(code, 0, "{stdout}");
+    insta::assert_snapshot!("excessive_unknown_action", stdout);
+    let (json, _) = trustlint(&["check", "--format", "json", fixture]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json}");
+    assert_eq!(findings[0]["rule"], "excessive-id-token-permission");
+    assert_eq!(findings[0]["severity"], "info");
+}
