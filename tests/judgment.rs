@@ -30,3 +30,17 @@ fn an_unknown_action_lowers_excessive_id_token_permission_to_info() {
     assert_eq!(findings[0]["rule"], "excessive-id-token-permission");
     assert_eq!(findings[0]["severity"], "info");
 }
+
+#[test]
+fn a_dispatch_from_another_branch_denied_by_a_main_pinned_role_is_info() {
+    // Push to main (admitted) and workflow_dispatch (any branch; only main admitted).
+    let fixture = "fixtures/judgment/dispatch-main-only";
+    let (stdout, code) = trustlint(&["check", "--color", "never", fixture]);
+    assert_eq!(code, 0, "{stdout}");
+    insta::assert_snapshot!("denies_some_dispatch_runs", stdout);
+    assert!(
+        stdout.contains("if: github.ref == 'refs/heads/main'"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("admit `"), "{stdout}");
+}
