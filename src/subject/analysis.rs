@@ -134,6 +134,18 @@ const BREADTH: [(SubjectRisk, Target, KeyOrder, Grammars); 6] = [
 ///   nothing. `EqualsIgnoreCase` of a branch is not reported (`refs/heads/MAIN` is another branch
 ///   but not a broader class).
 pub fn analyze_sub_value(value: &str, kind: MatchKind) -> Vec<SubjectFinding> {
+    analyze_sub_value_where(value, kind, &|_| true)
+}
+
+/// [`analyze_sub_value`], with every witness also passing `admitted`: the caller's whole-policy
+/// check (the other conditions of the statement, `Deny` statements). The search goes on past a
+/// witness `admitted` refuses, so a risk is reported with a witness the policy lets in, or not
+/// at all.
+pub fn analyze_sub_value_where(
+    value: &str,
+    kind: MatchKind,
+    admitted: &dyn Fn(&str) -> bool,
+) -> Vec<SubjectFinding> {
     let like = kind == MatchKind::Like;
     if !like && has_wildcard(value) {
         return Vec::new();
@@ -152,7 +164,11 @@ pub fn analyze_sub_value(value: &str, kind: MatchKind) -> Vec<SubjectFinding> {
             Grammars::Pinned if default_shaped => &[Mode::Default],
             Grammars::Pinned => &[Mode::Custom],
         };
-        modes.iter().find_map(|&mode| search(target, order, mode))
+        modes.iter().find_map(|&mode| {
+            Search::new(&toks, ignore_case, mode, target, order).run(|text| {
+                parse_subject(text).is_some() && admits(value, kind, text) && admitted(text)
+            })
+        })
     };
     let mut findings = Vec::new();
     for (risk, target, order, grammars) in BREADTH {

@@ -13,6 +13,8 @@ mod claims;
 mod engine;
 mod grammar;
 
-pub use analysis::{analyze_sub_value, MatchKind, SubjectFinding, SubjectRisk};
+pub use analysis::{
+    analyze_sub_value, analyze_sub_value_where, MatchKind, SubjectFinding, SubjectRisk,
+};
 pub use claims::{is_known_claim_key, known_claim_keys, REPO_PROPERTY_PREFIX};
 pub use grammar::{parse_subject, Claim, Context, Repository, Subject};

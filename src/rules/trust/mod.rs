@@ -3,9 +3,11 @@
 //! they say, the audience, the principal and action shape, and the document itself.
 //! `duplicate-key` also reads workflows, whose duplicate keys the same reader reports.
 //!
-//! [`subject_values`] analyses the `sub` values once per policy for the subject rules.
+//! [`subject_values`] analyses the `sub` values once per policy for the subject rules, with
+//! witnesses the whole policy admits ([`subject_witness`]).
 
 pub mod subject_values;
+pub mod subject_witness;
 
 pub mod duplicate_key;
 pub mod fail_open_operator;

@@ -4,7 +4,7 @@
 use crate::policy::BaseOperator;
 use crate::rules::{claim_of, Finding, PolicyContext, RuleMeta};
 use crate::source::Span;
-use crate::subject::{analyze_sub_value, MatchKind, SubjectFinding, SubjectRisk};
+use crate::subject::{analyze_sub_value_where, MatchKind, SubjectFinding, SubjectRisk};
 
 /// One analysed value, with where it is.
 #[derive(Debug, Clone)]
@@ -50,7 +50,9 @@ pub fn analyse(ctx: &PolicyContext<'_>) -> Vec<AnalysedValue> {
                     value: value.value.clone(),
                     span: value.span,
                     in_list_of: entry.values.len(),
-                    findings: analyze_sub_value(&value.value, kind),
+                    findings: analyze_sub_value_where(&value.value, kind, &|witness| {
+                        super::subject_witness::admitted(ctx.policy, statement, &issuers, witness)
+                    }),
                 });
             }
         }
