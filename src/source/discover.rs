@@ -349,11 +349,11 @@ mod tests {
 
         // Pointed at, a fixture repository is judged; so is a folder inside `.github`.
         let fixture = root.join("checks/a/testdata");
-        let (files, skipped) = discover(&[fixture.clone()], &options).unwrap();
+        let (files, skipped) = discover(std::slice::from_ref(&fixture), &options).unwrap();
         assert_eq!(names(&files, &fixture).len(), 2);
         assert!(skipped.is_empty());
         let github = root.join(".github");
-        let (files, _) = discover(&[github.clone()], &options).unwrap();
+        let (files, _) = discover(std::slice::from_ref(&github), &options).unwrap();
         assert_eq!(names(&files, &github), ["workflows/ci.yml"]);
     }
 
@@ -370,7 +370,7 @@ mod tests {
             ],
         );
         let options = DiscoverOptions::new(&[]).unwrap();
-        let (files, skipped) = discover(&[root.clone()], &options).unwrap();
+        let (files, skipped) = discover(std::slice::from_ref(&root), &options).unwrap();
         if dir.path().ancestors().any(|a| a.join(".git").exists()) {
             return; // the temporary directory is inside a clone: the rule does not apply
         }
