@@ -44,3 +44,36 @@ fn a_dispatch_from_another_branch_denied_by_a_main_pinned_role_is_info() {
     );
     assert!(!stdout.contains("admit `"), "{stdout}");
 }
+
+/// The help of `unknown-condition-key` never suggests the key it reports.
+#[test]
+fn unknown_condition_key_help_never_suggests_the_reported_key() {
+    let dir = "fixtures/rules/trust/unknown-condition-key";
+    let (json, _) = trustlint(&[
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "unknown-condition-key",
+        dir,
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.len() >= 3, "{json}");
+    for f in findings {
+        let message = f["message"].as_str().unwrap();
+        let help = f["help"].as_str().unwrap();
+        // "… so `KEY` is never present …" names the reported key.
+        let key = message
+            .split("so `")
+            .nth(1)
+            .and_then(|rest| rest.split('`').next());
+        if let Some(key) = key {
+            assert!(
+                !help.contains(&format!("`{key}`")),
+                "{key}: help suggests it: {help}"
+            );
+        }
+        assert!(!help.is_empty());
+    }
+}

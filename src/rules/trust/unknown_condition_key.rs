@@ -25,6 +25,36 @@ pub const AWS_GITHUB_CONDITION_KEYS: &[&str] = &[
     "enterprise_id",
 ];
 
+fn is_exposed(claim: &str) -> bool {
+    AWS_GITHUB_CONDITION_KEYS
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(claim))
+}
+
+fn is_known_claim(claim: &str) -> bool {
+    known_claim_keys()
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(claim))
+}
+
+/// "`ISSUER:` followed by sub, aud, …", short enough for a help line.
+fn exposed_keys(issuer: &str) -> String {
+    format!(
+        "`{issuer}:` followed by {}",
+        AWS_GITHUB_CONDITION_KEYS.join(", ")
+    )
+}
+
+/// The help for a claim GitHub's token carries but AWS does not expose: never the key itself,
+/// but the way to pin the claim that works — through `sub`, with a customized subject template
+/// (<https://docs.github.com/en/actions/reference/security/oidc#customizing-the-subject-claims-for-an-organization-or-repository>).
+fn through_sub(issuer: &str, claim: &str) -> String {
+    format!(
+        "AWS does not expose `{claim}` for GitHub; pin it through the subject instead: set a customized subject template that includes `{claim}` (with `repo` first, so the owner stays pinned) and match it in `{issuer}:sub`. The keys AWS does expose are {}",
+        exposed_keys(issuer)
+    )
+}
+
 impl Rule for UnknownConditionKey {
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for statement in &ctx.policy.statements {
@@ -50,34 +80,52 @@ impl Rule for UnknownConditionKey {
                     )
                 };
                 let matching_issuer = issuers.iter().find(|i| i.eq_ignore_ascii_case(prefix));
-                let message = match matching_issuer {
+                let (message, help) = match matching_issuer {
                     Some(issuer) => {
                         let is_github =
                             github_issuer_kind(issuer, &ctx.settings.extra_issuers).is_some();
-                        if !is_github
-                            || AWS_GITHUB_CONDITION_KEYS
-                                .iter()
-                                .any(|k| k.eq_ignore_ascii_case(claim))
-                        {
+                        if !is_github || is_exposed(claim) {
                             continue;
                         }
-                        if known_claim_keys()
-                            .iter()
-                            .any(|k| k.eq_ignore_ascii_case(claim))
-                        {
-                            format!(
-                                "GitHub's token carries `{claim}`, but AWS STS does not expose it as a condition key (for GitHub it maps only {}), so `{key}` is never present in the request; {consequence}",
-                                AWS_GITHUB_CONDITION_KEYS.join(", ")
+                        if is_known_claim(claim) {
+                            (
+                                format!(
+                                    "GitHub's token carries `{claim}`, but AWS STS does not expose it as a condition key (for GitHub it maps only {}), so `{key}` is never present in the request; {consequence}",
+                                    AWS_GITHUB_CONDITION_KEYS.join(", ")
+                                ),
+                                through_sub(issuer, claim),
                             )
                         } else {
-                            let suggestion = AWS_GITHUB_CONDITION_KEYS
+                            // `repo` (the subject's first pair) means `repository`.
+                            let near = AWS_GITHUB_CONDITION_KEYS
                                 .iter()
                                 .chain(known_claim_keys())
                                 .find(|k| is_near(claim, k))
+                                .or_else(|| {
+                                    AWS_GITHUB_CONDITION_KEYS.iter().find(|k| {
+                                        claim.len() >= 4
+                                            && k.to_ascii_lowercase()
+                                                .starts_with(&claim.to_ascii_lowercase())
+                                    })
+                                });
+                            let suggestion = near
                                 .map(|k| format!(" (did you mean `{k}`?)"))
                                 .unwrap_or_default();
-                            format!(
-                                "GitHub's OIDC token has no claim `{claim}`{suggestion}, so `{key}` is never present in the request; {consequence}"
+                            let help = match near {
+                                Some(k) if is_exposed(k) => {
+                                    format!("write the key as `{issuer}:{k}`")
+                                }
+                                Some(k) => through_sub(issuer, k),
+                                None => format!(
+                                    "use a key AWS exposes for GitHub: {}",
+                                    exposed_keys(issuer)
+                                ),
+                            };
+                            (
+                                format!(
+                                    "GitHub's OIDC token has no claim `{claim}`{suggestion}, so `{key}` is never present in the request; {consequence}"
+                                ),
+                                help,
                             )
                         }
                     }
@@ -87,18 +135,23 @@ impl Rule for UnknownConditionKey {
                             Some(issuer) => format!(" (a typo of `{issuer}`?)"),
                             None => String::new(),
                         };
-                        format!(
-                            "the key prefix `{prefix}`{hint} is not the issuer this statement trusts (`{}`): keys of another issuer are never present in the request, so {consequence}",
-                            issuers.join("`, `")
+                        let issuer = near.or(issuers.first()).map(String::as_str).unwrap_or("");
+                        let claim = if claim.is_empty() { "sub" } else { claim };
+                        let is_github =
+                            github_issuer_kind(issuer, &ctx.settings.extra_issuers).is_some();
+                        let help = if is_github && !is_exposed(claim) {
+                            through_sub(issuer, claim)
+                        } else {
+                            format!("write the key as `{issuer}:{claim}`")
+                        };
+                        (
+                            format!(
+                                "the key prefix `{prefix}`{hint} is not the issuer this statement trusts (`{}`): keys of another issuer are never present in the request, so {consequence}",
+                                issuers.join("`, `")
+                            ),
+                            help,
                         )
                     }
-                };
-                let help = match issuers.first() {
-                    Some(issuer) => format!(
-                        "write the key as `{issuer}:{}`",
-                        if claim.is_empty() { "sub" } else { claim }
-                    ),
-                    None => "use the issuer of the Federated principal as the key prefix".into(),
                 };
                 out.push(
                     ctx.finding(&Self::META, entry.key.span, message)
@@ -111,6 +164,21 @@ impl Rule for UnknownConditionKey {
                         )),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_through_sub_never_names_the_missing_key() {
+        let issuer = "token.actions.githubusercontent.com";
+        for claim in ["repository_owner_id", "repository_owner", "run_id"] {
+            let help = through_sub(issuer, claim);
+            assert!(!help.contains(&format!("{issuer}:{claim}")), "{help}");
+            assert!(help.contains(&format!("`{issuer}:sub`")), "{help}");
         }
     }
 }
