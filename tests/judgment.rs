@@ -77,3 +77,20 @@ fn unknown_condition_key_help_never_suggests_the_reported_key() {
         assert!(!help.is_empty());
     }
 }
+
+/// A statement whose only owner pin is on a key AWS never sets fails closed: it gets
+/// `unknown-condition-key` ("the statement can never match"), not also a critical
+/// `missing-sub-condition` saying that any workflow can assume the role.
+#[test]
+fn a_fail_closed_statement_tells_one_story() {
+    let fixture = "fixtures/judgment/fail-closed-statement.json";
+    let (stdout, code) = trustlint(&["check", "--color", "never", fixture]);
+    assert_eq!(code, 1, "{stdout}");
+    insta::assert_snapshot!("fail_closed_statement", stdout);
+    assert!(stdout.contains("unknown-condition-key"), "{stdout}");
+    assert!(!stdout.contains("missing-sub-condition"), "{stdout}");
+    // A typo in the issuer prefix of the `sub` key fails closed the same way.
+    let (stdout, _) = trustlint(&["check", "fixtures/judgment/fail-closed-typo.json"]);
+    assert!(stdout.contains("unknown-condition-key"), "{stdout}");
+    assert!(!stdout.contains("missing-sub-condition"), "{stdout}");
+}

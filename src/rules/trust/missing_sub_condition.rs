@@ -1,6 +1,7 @@
 //! `missing-sub-condition`: a GitHub-trusting Allow statement that does not pin `sub` (or
 //! `job_workflow_ref`) with a positive string condition.
 
+use super::unknown_condition_key::never_present;
 use crate::policy::{ProblemKind, Statement};
 use crate::rules::{claim_of, Finding, PolicyContext, Rule};
 
@@ -20,12 +21,23 @@ pub fn pins_identity(statement: &Statement, issuers: &[String]) -> bool {
     })
 }
 
+/// True when a condition of the statement can never hold (a key that is never present, under an
+/// operator that fails without it): nobody can assume the role through the statement, so saying
+/// that any workflow can would contradict `unknown-condition-key`.
+fn fails_closed(ctx: &PolicyContext<'_>, statement: &Statement) -> bool {
+    let issuers = statement.oidc_issuers();
+    statement.condition_entries().any(|(block, entry)| {
+        !block.operator.holds_when_key_absent()
+            && never_present(&entry.key.value, &issuers, &ctx.settings.extra_issuers)
+    })
+}
+
 impl Rule for MissingSubCondition {
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         let github: Vec<_> = ctx.github_allow_statements().collect();
         for (statement, trusts) in &github {
             let issuers: Vec<String> = trusts.iter().map(|t| t.issuer.clone()).collect();
-            if pins_identity(statement, &issuers) {
+            if pins_identity(statement, &issuers) || fails_closed(ctx, statement) {
                 continue;
             }
             let issuer = &trusts[0].issuer;

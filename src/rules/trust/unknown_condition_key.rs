@@ -25,6 +25,21 @@ pub const AWS_GITHUB_CONDITION_KEYS: &[&str] = &[
     "enterprise_id",
 ];
 
+/// True when `key`, under an operator that fails when the key is absent, makes a statement
+/// trusting `issuers` fail closed: the key is never in the request (another issuer's prefix, or a
+/// claim AWS does not expose for a GitHub issuer). `missing-sub-condition` skips such a
+/// statement: nobody can assume the role through it, which this rule reports.
+pub fn never_present(key: &str, issuers: &[String], extra_issuers: &[String]) -> bool {
+    if is_global_key(key) {
+        return false;
+    }
+    let (prefix, claim) = key.rsplit_once(':').unwrap_or(("", key));
+    match issuers.iter().find(|i| i.eq_ignore_ascii_case(prefix)) {
+        None => true,
+        Some(issuer) => github_issuer_kind(issuer, extra_issuers).is_some() && !is_exposed(claim),
+    }
+}
+
 fn is_exposed(claim: &str) -> bool {
     AWS_GITHUB_CONDITION_KEYS
         .iter()
