@@ -60,10 +60,19 @@ fn exposed_keys(issuer: &str) -> String {
     )
 }
 
+/// Registered JWT claims (RFC 7519, section 4.1) besides `sub` and `aud`.
+const JWT_CLAIMS: &[&str] = &["iss", "exp", "iat", "nbf", "jti"];
+
 /// The help for a claim GitHub's token carries but AWS does not expose: never the key itself,
 /// but the way to pin the claim that works — through `sub`, with a customized subject template
 /// (<https://docs.github.com/en/actions/reference/security/oidc#customizing-the-subject-claims-for-an-organization-or-repository>).
 fn through_sub(issuer: &str, claim: &str) -> String {
+    if JWT_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim)) {
+        return format!(
+            "`{claim}` is a registered JWT claim that no subject template can include, and AWS checks it itself (the issuer through the Federated principal, the validity times on every call): remove the condition. The keys AWS does expose are {}",
+            exposed_keys(issuer)
+        );
+    }
     format!(
         "AWS does not expose `{claim}` for GitHub; pin it through the subject instead: set a customized subject template that includes `{claim}` (with `repo` first, so the owner stays pinned) and match it in `{issuer}:sub`. The keys AWS does expose are {}",
         exposed_keys(issuer)
@@ -195,5 +204,8 @@ mod tests {
             assert!(!help.contains(&format!("{issuer}:{claim}")), "{help}");
             assert!(help.contains(&format!("`{issuer}:sub`")), "{help}");
         }
+        let help = through_sub(issuer, "iss");
+        assert!(help.contains("remove the condition"), "{help}");
+        assert!(!help.contains(&format!("{issuer}:iss")), "{help}");
     }
 }
