@@ -10,6 +10,7 @@
 
 mod build;
 mod expr;
+mod local_action;
 mod model;
 mod oidc;
 mod permissions;
@@ -22,6 +23,7 @@ pub use build::build_workflow;
 pub use expr::{
     condition_refs, expression_ranges, expression_refs, has_expression, ExprRef, CONTEXTS,
 };
+pub use local_action::{local_action_consumer, read_local_action, repository_root, LocalAction};
 pub use model::{
     is_true, scalar_text, CallOutput, EnvVar, Environment, Filter, IdTokenLevel, Job,
     PermissionEntry, Permissions, PermissionsKind, Step, Trigger, TriggerForm, TriggerInput,

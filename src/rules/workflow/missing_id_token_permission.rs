@@ -2,7 +2,9 @@
 //! `id-token: write` — lost to a job-level block, never granted, or not passed on by the caller
 //! of a reusable workflow.
 
-use super::workflow_jobs::{consumer_action, consumers, runner, step_anchor, step_label, Runner};
+use super::workflow_jobs::{
+    consumer_action, consumers_with_local_actions, runner, step_anchor, step_label, Runner,
+};
 use crate::rules::{Finding, Rule, WorkflowContext};
 use crate::source::Span;
 use crate::workflow::{
@@ -20,7 +22,7 @@ impl Rule for MissingIdTokenPermission {
     fn check_workflow(&self, ctx: &WorkflowContext<'_>, out: &mut Vec<Finding>) {
         for job in ctx.workflow.jobs.iter().filter(|j| !j.is_caller()) {
             let effective = ctx.effective_id_token(job);
-            let consumers = consumers(job);
+            let consumers = consumers_with_local_actions(&ctx.file.path, job);
             if consumers.is_empty() {
                 // Nothing uses the token, but asking for more than the caller grants still
                 // stops the run.

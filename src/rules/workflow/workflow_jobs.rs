@@ -4,8 +4,9 @@
 
 use crate::source::{Node, NodeKind, Span};
 use crate::workflow::{
-    declared_id_token, has_expression, oidc_consumer, scalar_text, split_workflow_path, token_user,
-    ConsumerKind, IdTokenLevel, Job, OidcConsumer, Provenance, Step, UsesKind, UsesRef, Workflow,
+    declared_id_token, has_expression, local_action_consumer, oidc_consumer, scalar_text,
+    split_workflow_path, token_user, ConsumerKind, IdTokenLevel, Job, OidcConsumer, Provenance,
+    Step, UsesKind, UsesRef, Workflow,
 };
 
 /// The steps of a job that consume its OIDC token, in order.
@@ -13,6 +14,22 @@ pub fn consumers(job: &Job) -> Vec<(&Step, OidcConsumer)> {
     job.steps
         .iter()
         .filter_map(|s| oidc_consumer(s).map(|c| (s, c)))
+        .collect()
+}
+
+/// [`consumers`], and the steps that run a local composite action which needs the token (a
+/// wrapper around configure-aws-credentials), read from the workflow's repository.
+pub fn consumers_with_local_actions<'j>(
+    workflow_path: &std::path::Path,
+    job: &'j Job,
+) -> Vec<(&'j Step, OidcConsumer)> {
+    job.steps
+        .iter()
+        .filter_map(|s| {
+            oidc_consumer(s)
+                .or_else(|| local_action_consumer(workflow_path, s))
+                .map(|c| (s, c))
+        })
         .collect()
 }
 

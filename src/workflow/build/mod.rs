@@ -32,6 +32,23 @@ pub fn build_workflow(root: &Node) -> (Option<Workflow>, Vec<WorkflowProblem>) {
     (workflow, problems)
 }
 
+/// The steps of a composite action (`runs.using: composite`, `runs.steps` of its `action.yml`),
+/// built like a job's; nothing for another kind of action.
+pub fn build_composite_steps(root: &Node) -> Vec<crate::workflow::model::Step> {
+    let Some(runs) = root.get("runs") else {
+        return Vec::new();
+    };
+    let composite = runs
+        .value
+        .get("using")
+        .and_then(|u| u.value.as_str())
+        .is_some_and(|u| u.trim().eq_ignore_ascii_case("composite"));
+    let Some(steps) = runs.value.get("steps").filter(|_| composite) else {
+        return Vec::new();
+    };
+    Builder::default().steps(&steps.value)
+}
+
 /// Workflow-level keys (`workflow-root`).
 const WORKFLOW_KEYS: &[&str] = &[
     "name",
