@@ -78,6 +78,61 @@ fn consumer_in(root: &Path, step: &Step, depth: usize) -> Option<OidcConsumer> {
     })
 }
 
+/// A configure-aws-credentials step of a local composite action, as the calling step runs it:
+/// every input written `${{ inputs.NAME }}` replaced by the caller's `with: NAME` (so spans of
+/// those inputs are in the workflow file).
+pub struct InlinedStep {
+    pub step: Step,
+    /// `role-to-assume` came from the caller's `with:` (its span is in the workflow file);
+    /// otherwise it is written in the action file.
+    pub role_from_caller: bool,
+}
+
+/// The AWS credential steps of the composite action `step` runs (one level: what the cross-check
+/// judges), with the caller's inputs bound.
+pub fn inlined_aws_steps(workflow_path: &Path, step: &Step) -> Vec<InlinedStep> {
+    let Some(uses) = step.uses.as_ref().filter(|u| u.value.is_local()) else {
+        return Vec::new();
+    };
+    let Some(action) =
+        repository_root(workflow_path).and_then(|r| read_local_action(r, &uses.value.raw))
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for inner in action.steps {
+        let mut bound = inner;
+        let mut role_from_caller = false;
+        for (key, value) in &mut bound.with {
+            let Some(name) = value.as_str().and_then(input_reference) else {
+                continue;
+            };
+            if let Some(given) = step.input(&name) {
+                *value = given.clone();
+                role_from_caller |= key.value.eq_ignore_ascii_case("role-to-assume");
+            }
+        }
+        let is_aws = oidc_consumer(&bound)
+            .is_some_and(|c| c.kind == super::oidc::ConsumerKind::AwsCredentials);
+        if is_aws {
+            out.push(InlinedStep {
+                step: bound,
+                role_from_caller,
+            });
+        }
+    }
+    out
+}
+
+/// `NAME` of a value that is exactly `${{ inputs.NAME }}`.
+fn input_reference(text: &str) -> Option<String> {
+    let inner = text.trim().strip_prefix("${{")?.strip_suffix("}}")?.trim();
+    let name = inner.strip_prefix("inputs.")?;
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        .then(|| name.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +188,26 @@ mod tests {
         assert!(local_action_consumer(&workflow, &step("./.github/actions/loop")).is_none());
         assert!(local_action_consumer(&workflow, &step("./.github/actions/none")).is_none());
         assert!(local_action_consumer(&workflow, &step("./../../etc")).is_none());
+        // The caller's `with:` binds the action's inputs.
+        write(
+            root,
+            ".github/actions/role/action.yml",
+            "runs:\n  using: composite\n  steps:\n    - uses: aws-actions/configure-aws-credentials@v4\n      with:\n        role-to-assume: ${{ inputs.role }}\n        aws-region: us-east-1\n",
+        );
+        let doc = r#"{"on": "push", "jobs": {"a": {"runs-on": "x", "steps": [{"uses": "./.github/actions/role", "with": {"role": "arn:aws:iam::123456789012:role/deploy"}}]}}}"#;
+        let caller = build_workflow(&parse_json(doc).unwrap()).0.unwrap().jobs[0].steps[0].clone();
+        let inlined = inlined_aws_steps(&workflow, &caller);
+        assert_eq!(inlined.len(), 1);
+        assert!(inlined[0].role_from_caller);
+        assert_eq!(
+            inlined[0].step.input_text("role-to-assume").as_deref(),
+            Some("arn:aws:iam::123456789012:role/deploy")
+        );
+        assert_eq!(
+            input_reference("${{ inputs.role-arn }}").as_deref(),
+            Some("role-arn")
+        );
+        assert_eq!(input_reference("x-${{ inputs.role }}"), None);
         // A workflow outside `.github/workflows/` has no repository root to resolve from.
         assert!(
             local_action_consumer(&root.join("x.yml"), &step("./.github/actions/aws")).is_none()

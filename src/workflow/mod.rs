@@ -23,7 +23,10 @@ pub use build::build_workflow;
 pub use expr::{
     condition_refs, expression_ranges, expression_refs, has_expression, ExprRef, CONTEXTS,
 };
-pub use local_action::{local_action_consumer, read_local_action, repository_root, LocalAction};
+pub use local_action::{
+    inlined_aws_steps, local_action_consumer, read_local_action, repository_root, InlinedStep,
+    LocalAction,
+};
 pub use model::{
     is_true, scalar_text, CallOutput, EnvVar, Environment, Filter, IdTokenLevel, Job,
     PermissionEntry, Permissions, PermissionsKind, Step, Trigger, TriggerForm, TriggerInput,

@@ -12,7 +12,7 @@ use crate::predict::{
 use crate::repo::{resolve_role, RepoIdentity, RoleResolution};
 use crate::rules::{PolicyFile, RepoContext, WorkflowFile};
 use crate::source::Span;
-use crate::workflow::{oidc_consumer, ConsumerKind, Job, Workflow};
+use crate::workflow::{inlined_aws_steps, oidc_consumer, ConsumerKind, Job, Workflow};
 
 /// One step that assumes an AWS role with the job's OIDC token.
 pub struct RoleUse {
@@ -84,48 +84,61 @@ pub(crate) fn analyse(ctx: &RepoContext<'_>) -> Analysis {
             Vec::new()
         };
         for (ji, job) in wf.workflow.jobs.iter().enumerate() {
-            for (si, step) in job.steps.iter().enumerate() {
-                let is_aws =
-                    oidc_consumer(step).is_some_and(|c| c.kind == ConsumerKind::AwsCredentials);
-                let Some(node) = step.input("role-to-assume").filter(|_| is_aws) else {
-                    continue;
-                };
-                let input = step.input_text("role-to-assume").unwrap_or_default();
-                let resolution = resolve_role(input.trim(), step, job, &wf.workflow, ctx.config);
-                let prefix = path
-                    .rfind(".github/workflows/")
-                    .map_or("", |at| &path[..at]);
-                let policy = resolution
-                    .arn()
-                    .map(|arn| lookup_policy(arn, prefix, ctx, &mut policies, &stems));
-                let prediction = repo
-                    .as_ref()
-                    .map(|r| predict_job(path, &wf.workflow, job, step, r, &callers));
-                let mut u = RoleUse {
-                    workflow: wi,
-                    job: ji,
-                    step: si,
-                    role_span: node.span,
-                    // The step's id, else the role it assumes: not its position, which moves
-                    // when steps are added above it (fingerprints must not).
-                    route: format!(
-                        "jobs.{}.steps.{}.with.role-to-assume",
-                        job.id.value,
-                        step.id
-                            .as_ref()
-                            .map(|i| i.value.clone())
-                            .unwrap_or_else(|| format!("[{}]", input.trim()))
-                    ),
-                    resolution,
-                    policy,
-                    prediction,
-                    issuer: String::new(),
-                    provider_arn: String::new(),
-                    verdicts: Vec::new(),
-                    denials: Vec::new(),
-                };
-                decide(ctx, &policies, repo.as_ref(), &mut u);
-                uses.push(u);
+            for (si, outer) in job.steps.iter().enumerate() {
+                // A local composite action's credential steps, with the caller's inputs bound,
+                // are judged as the calling step; a role written in the action file is shown at
+                // the calling step's `uses:`.
+                let inlined = inlined_aws_steps(&wf.file.path, outer);
+                let at_uses = outer.uses.as_ref().map(|u| u.span);
+                let candidates = std::iter::once((outer, None)).chain(
+                    inlined
+                        .iter()
+                        .map(|i| (&i.step, at_uses.filter(|_| !i.role_from_caller))),
+                );
+                for (step, span_override) in candidates {
+                    let is_aws =
+                        oidc_consumer(step).is_some_and(|c| c.kind == ConsumerKind::AwsCredentials);
+                    let Some(node) = step.input("role-to-assume").filter(|_| is_aws) else {
+                        continue;
+                    };
+                    let input = step.input_text("role-to-assume").unwrap_or_default();
+                    let resolution =
+                        resolve_role(input.trim(), step, job, &wf.workflow, ctx.config);
+                    let prefix = path
+                        .rfind(".github/workflows/")
+                        .map_or("", |at| &path[..at]);
+                    let policy = resolution
+                        .arn()
+                        .map(|arn| lookup_policy(arn, prefix, ctx, &mut policies, &stems));
+                    let prediction = repo
+                        .as_ref()
+                        .map(|r| predict_job(path, &wf.workflow, job, step, r, &callers));
+                    let mut u = RoleUse {
+                        workflow: wi,
+                        job: ji,
+                        step: si,
+                        role_span: span_override.unwrap_or(node.span),
+                        // The step's id, else the role it assumes: not its position, which moves
+                        // when steps are added above it (fingerprints must not).
+                        route: format!(
+                            "jobs.{}.steps.{}.with.role-to-assume",
+                            job.id.value,
+                            step.id
+                                .as_ref()
+                                .map(|i| i.value.clone())
+                                .unwrap_or_else(|| format!("[{}]", input.trim()))
+                        ),
+                        resolution,
+                        policy,
+                        prediction,
+                        issuer: String::new(),
+                        provider_arn: String::new(),
+                        verdicts: Vec::new(),
+                        denials: Vec::new(),
+                    };
+                    decide(ctx, &policies, repo.as_ref(), &mut u);
+                    uses.push(u);
+                }
             }
         }
     }
