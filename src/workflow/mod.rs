@@ -25,7 +25,7 @@ pub use expr::{
 };
 pub use local_action::{
     inlined_aws_steps, local_action_consumer, read_local_action, repository_root, InlinedStep,
-    LocalAction,
+    LocalAction, MAX_DEPTH as LOCAL_ACTION_DEPTH,
 };
 pub use model::{
     is_true, scalar_text, CallOutput, EnvVar, Environment, Filter, IdTokenLevel, Job,

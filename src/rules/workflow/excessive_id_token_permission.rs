@@ -5,8 +5,10 @@ use super::workflow_jobs::{caller_needs_id_token, consumers, local_callee};
 use crate::rules::{Finding, Rule, Severity, WorkflowContext};
 use crate::source::Span;
 use crate::workflow::{
-    is_known_action, token_user, IdTokenLevel, Job, Permissions, PermissionsKind, Step,
+    is_known_action, read_local_action, repository_root, token_user, IdTokenLevel, Job,
+    Permissions, PermissionsKind, Step, LOCAL_ACTION_DEPTH as MAX_DEPTH,
 };
+use std::path::Path;
 
 crate::declare_rule!(
     ExcessiveIdTokenPermission,
@@ -98,7 +100,28 @@ fn job_needs_token(ctx: &WorkflowContext<'_>, job: &Job) -> bool {
     if job.is_caller() {
         return caller_needs_id_token(ctx.path(), job, ctx.workflows.pairs());
     }
-    !consumers(job).is_empty() || job.steps.iter().any(likely_consumer)
+    !consumers(job).is_empty()
+        || job
+            .steps
+            .iter()
+            .any(|s| may_use_token(&ctx.file.path, s, MAX_DEPTH))
+}
+
+/// [`likely_consumer`], looking into a local composite action when it can be read: the action
+/// may use the token when one of its steps does, runs an action trustlint does not know, or is
+/// itself a local action too deep to follow. An action that cannot be read is assumed to.
+fn may_use_token(workflow_path: &Path, step: &Step, depth: usize) -> bool {
+    let Some(uses) = step.uses.as_ref().filter(|u| u.value.is_local()) else {
+        return likely_consumer(step);
+    };
+    let action = repository_root(workflow_path).and_then(|r| read_local_action(r, &uses.value.raw));
+    match action {
+        Some(action) if depth > 0 => action
+            .steps
+            .iter()
+            .any(|inner| !is_known_action(inner) || may_use_token(workflow_path, inner, depth - 1)),
+        _ => true,
+    }
 }
 
 /// What a job does not do with the token, for messages.
