@@ -42,7 +42,11 @@ fn read(path: &str) -> String {
 #[test]
 fn actions_are_pinned_by_full_sha_with_a_version_comment() {
     let pinned = regex::Regex::new(r"uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d").unwrap();
-    for path in ["action.yml", ".github/workflows/ci.yml"] {
+    for path in [
+        "action.yml",
+        ".github/workflows/ci.yml",
+        ".github/workflows/release.yml",
+    ] {
         let text = read(path);
         let uses: Vec<&str> = text
             .lines()
