@@ -136,7 +136,7 @@ fn tags_in_the_readme_are_the_cargo_version_and_said_to_be_uncut() {
         );
     }
     assert!(readme.contains("\n## Releasing\n"));
-    assert!(readme.contains(&format!("Tag the commit `vX.Y.Z`")));
+    assert!(readme.contains("Tag the commit `vX.Y.Z`"));
 }
 
 #[test]
