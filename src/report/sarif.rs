@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The project's home page; rule pages live below it.
-pub const INFORMATION_URI: &str = "https://github.com/trustlint/trustlint";
+pub const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";

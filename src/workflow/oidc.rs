@@ -1,9 +1,12 @@
 //! Steps that consume the job's GitHub OIDC token, and so need `id-token: write`.
 //!
 //! One table, [`OIDC_CONSUMERS`], drives [`oidc_consumer`]. Sources:
-//! /work/shared/reference/workflow-permissions.md ("What consumes the OIDC token") and
-//! configure-aws-credentials.md; each action's own decision logic where it has one
-//! (configure-aws-credentials `useGitHubOIDCProvider`, vault-action `auth.js`).
+//! GitHub Docs, "About security hardening with OpenID Connect",
+//! https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect
+//! (a job needs `id-token: write`; `ACTIONS_ID_TOKEN_REQUEST_URL`/`_TOKEN`), and each action's own
+//! README and decision logic where it has one (configure-aws-credentials "OIDC Configuration
+//! Details", https://github.com/aws-actions/configure-aws-credentials#oidc-configuration-details,
+//! and `useGitHubOIDCProvider` in its `src/index.ts`; vault-action `src/auth.js`).
 //! Action names compare case-insensitively and refs are ignored; inputs compare
 //! case-insensitively by name, like the runner.
 

@@ -5,8 +5,10 @@
 //! at the first problem: it reports each one ([`WorkflowProblem`]) and keeps everything it can
 //! interpret, with spans, so that rules still run.
 //!
-//! Shapes follow the workflow schema of actions/languageservices (`workflow-parser/src/
-//! workflow-v1.0.json`) and the facts in /work/shared/reference/workflow-permissions.md.
+//! Shapes follow the workflow schema of actions/languageservices,
+//! https://github.com/actions/languageservices/blob/main/workflow-parser/src/workflow-v1.0.json,
+//! and GitHub Docs, "Workflow syntax for GitHub Actions",
+//! https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions.
 //! GitHub's template reader rejects a key that appears twice in one mapping, comparing keys
 //! case-insensitively (`'x' is already defined`, `workflow-parser/src/templates/
 //! template-reader.ts`), and keeps the first; the model keeps the first too.
