@@ -62,7 +62,8 @@ impl Baseline {
     }
 
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).expect("baseline serializes");
+        let mut text =
+            crate::escape::json(&serde_json::to_string_pretty(self).expect("baseline serializes"));
         text.push('\n');
         text
     }

@@ -3,6 +3,7 @@
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod escape;
 pub mod iam;
 pub mod policy;
 pub mod predict;

@@ -151,25 +151,8 @@ pub fn display_path(path: &Path) -> String {
     shown
 }
 
-/// Replaces control characters (other than newline and tab) so that text from scanned files
-/// cannot drive the terminal: ESC sequences, carriage returns, bidi overrides and the like.
-pub fn neutralize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() || is_bidi_control(c) => {
-                out.extend(format!("\\u{{{:x}}}", c as u32).chars())
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
-}
+/// Escapes a value for one line of output: see [`crate::escape::value`].
+pub use crate::escape::value as neutralize;
 
 #[cfg(test)]
 mod tests {
@@ -190,7 +173,7 @@ mod tests {
 
     #[test]
     fn neutralize_escapes_terminal_controls() {
-        assert_eq!(neutralize("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\n");
+        assert_eq!(neutralize("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\u{a}");
         assert_eq!(neutralize("x\u{202e}y"), "x\\u{202e}y");
     }
 }
