@@ -70,8 +70,8 @@ impl Baseline {
 
     /// Reads a baseline file; the error says what is wrong with it.
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("baseline {}: {e}", path.display()))?;
+        let text = crate::source::read_text(path)
+            .map_err(|skip| format!("baseline {}: {}", path.display(), skip.reason))?;
         let baseline: Baseline = serde_json::from_str(&text)
             .map_err(|e| format!("baseline {}: not a trustlint baseline: {e}", path.display()))?;
         if baseline.version != VERSION {

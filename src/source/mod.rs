@@ -2,11 +2,15 @@
 
 mod discover;
 mod json;
+mod read;
 mod redact;
 mod yaml;
 
-pub use discover::{discover, read_text, DiscoverOptions, Discovered, Skipped};
+pub use discover::{discover, DiscoverOptions, Discovered, Skipped};
 pub use json::{parse_json, JsonError, Node, NodeKind, ObjectEntry};
+pub use read::{
+    read_bounded, read_sibling, read_text, read_text_within, relative_inside, MAX_FILE_SIZE,
+};
 pub use redact::{mask_occurrences, mask_spans, redacted};
 pub use yaml::{parse_yaml, YamlError, MAX_ALIAS_NODES, MAX_DEPTH};
 
