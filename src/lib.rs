@@ -4,6 +4,8 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod escape;
+#[doc(hidden)]
+pub mod harness;
 pub mod iam;
 pub mod policy;
 pub mod predict;

@@ -66,6 +66,23 @@ struct Output {
     code: i32,
 }
 
+/// Everything `simulate` would write (stdout, then the stderr lines) before the last pass
+/// through [`emit`]; for the fuzz harness, which checks the output invariants on it.
+#[doc(hidden)]
+pub fn unemitted(args: &SimulateArgs) -> String {
+    match simulate(args) {
+        Ok(output) => {
+            let mut out = output.stdout;
+            for warning in &output.warnings {
+                out.push_str(&neutralize(warning));
+                out.push('\n');
+            }
+            out
+        }
+        Err(message) => message,
+    }
+}
+
 fn simulate(args: &SimulateArgs) -> Result<Output, String> {
     let (file, policy, warnings) = load(&args.policy)?;
     let request = build_request(args, &policy)?;
