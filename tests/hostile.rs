@@ -579,3 +579,53 @@ fn a_hundred_thousand_jobs() {
     let run = trustlint(dir.path(), &["check", "--format", "json", "."]);
     assert!(matches!(run.code, Some(0) | Some(1)), "{}", run.stderr);
 }
+
+/// Minified JSON: a finding far into a one-line file. Columns are found from checkpoints, not
+/// by counting from the start of the line, and miette (which cannot pad a label past column
+/// 65535) is not asked to draw the snippet.
+#[test]
+fn findings_far_into_one_long_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let base = policy("S", &["repo:octo-org/app:ref:refs/heads/main".to_string()]);
+    write(
+        &root.join("dup.json"),
+        &base.replacen(
+            "\"Sid\":",
+            &format!("{}\"Sid\":", "\"a\":1,".repeat(100_000)),
+            1,
+        ),
+    );
+    write(
+        &root.join("long.json"),
+        &policy(&"x".repeat(70_000), &["repo:octo-org/*".to_string()]),
+    );
+    let run = trustlint(root, &["check", "."]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stdout.contains("dup.json:1:"), "{}", run.stdout);
+    assert_run_clean(&run, false, "long line, human");
+    let run = trustlint(root, &["check", "--format", "json", "dup.json"]);
+    let all: Vec<Value> = findings(&run)
+        .into_iter()
+        .filter(|f| f["rule"] == "duplicate-key")
+        .collect();
+    assert_eq!(all.len(), 101);
+    assert_eq!(
+        all[1]["column"].as_u64().unwrap() - all[0]["column"].as_u64().unwrap(),
+        6
+    );
+    let run = trustlint(
+        root,
+        &[
+            "simulate",
+            "long.json",
+            "--claim",
+            "sub=x",
+            "--claim",
+            "aud=y",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_run_clean(&run, false, "long line, simulate");
+}

@@ -528,6 +528,21 @@ fn snippet(
     if labels.is_empty() {
         return None;
     }
+    // miette cannot lay out labels far into a line (minified JSON): no snippet then.
+    let line_len = |at: usize| {
+        let at = at.min(source.text.len());
+        let start = source.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = source.text[at..]
+            .find('\n')
+            .map_or(source.text.len(), |i| at + i);
+        end - start
+    };
+    if labels
+        .iter()
+        .any(|l| line_len(l.offset()) > crate::report::human::MAX_SNIPPET_LINE)
+    {
+        return None;
+    }
     let diagnostic = MietteDiagnostic::new(neutralize(&message))
         .with_severity(severity)
         .with_labels(labels);

@@ -17,6 +17,9 @@ use std::sync::Arc;
 /// Fixed, so that output does not depend on the terminal it is printed to.
 const WIDTH: usize = 100;
 
+/// Findings on longer lines (minified JSON) are printed without a snippet.
+pub(crate) const MAX_SNIPPET_LINE: usize = 4096;
+
 pub fn render(report: &Report, options: RenderOptions) -> String {
     let mut out = String::new();
     if !options.quiet {
@@ -34,7 +37,15 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
         let mut sources = Sources::new();
         for finding in &report.findings {
             let diagnostic = FindingDiagnostic::new(finding, &mut sources);
-            if handler.render_report(&mut out, &diagnostic).is_err() {
+            // miette pads labels to their column with a format width, which panics past 65535;
+            // a snippet of such a line is no use to a reader anyway.
+            let fits = diagnostic.labels.iter().all(|label| {
+                diagnostic
+                    .source
+                    .line_len_at(label.offset(), label.len())
+                    .is_some_and(|len| len <= MAX_SNIPPET_LINE)
+            });
+            if !fits || handler.render_report(&mut out, &diagnostic).is_err() {
                 // miette failed to lay out the snippet: fall back to a plain line.
                 let start = finding.start();
                 out.push_str(&format!(
@@ -219,6 +230,21 @@ impl Diagnostic for FindingDiagnostic {
 struct Snippet {
     name: String,
     shared: Arc<SnippetText>,
+}
+
+impl Snippet {
+    /// The length in bytes of the longer of the lines where the span `offset..offset + len`
+    /// starts and ends (where miette places label columns).
+    fn line_len_at(&self, offset: usize, len: usize) -> Option<usize> {
+        let text = self.shared.text.as_str();
+        let lines = &self.shared.lines;
+        let first = lines.line_col(text, offset).line;
+        let last = lines.line_col(text, offset + len).line;
+        [first, last]
+            .into_iter()
+            .map(|line| lines.line_span(text, line).len())
+            .max()
+    }
 }
 
 impl SourceCode for Snippet {

@@ -68,13 +68,41 @@ pub struct LineCol {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// `(byte offset, characters before it)` at every [`CHECKPOINT`] bytes (rounded down to a
+    /// character boundary): a column is counted from the nearest checkpoint, not from the start
+    /// of its line, which on a one-line file of megabytes made every lookup linear.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+const CHECKPOINT: usize = 256;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts }
+        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        let (mut chars, mut last) = (0, 0);
+        for at in (0..=text.len()).step_by(CHECKPOINT) {
+            let mut boundary = at;
+            while !text.is_char_boundary(boundary) {
+                boundary -= 1;
+            }
+            chars += text[last..boundary].chars().count();
+            checkpoints.push((boundary, chars));
+            last = boundary;
+        }
+        LineIndex {
+            line_starts,
+            checkpoints,
+        }
+    }
+
+    /// Characters before `offset` (a character boundary of `text`).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        match self.checkpoints.get(offset / CHECKPOINT) {
+            Some(&(at, chars)) if at <= offset => chars + text[at..offset].chars().count(),
+            _ => text[..offset].chars().count(),
+        }
     }
 
     /// Line and column of a byte offset (clamped to the text and to a char boundary).
@@ -84,7 +112,8 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let column = text[self.line_starts[line]..offset].chars().count() + 1;
+        let column =
+            self.chars_before(text, offset) - self.chars_before(text, self.line_starts[line]) + 1;
         LineCol {
             line: line + 1,
             column,
@@ -173,6 +202,17 @@ mod tests {
         assert_eq!(idx.line_col(text, 8), LineCol { line: 3, column: 1 });
         assert_eq!(idx.line_span(text, 2), Span::new(3, 6));
         assert_eq!(idx.line_col(text, 999), LineCol { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn columns_on_a_long_line_agree_with_counting() {
+        let text: String = "aé€😀\n".repeat(50) + &"xé€😀".repeat(400);
+        let idx = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].chars().count() + 1;
+            assert_eq!(idx.line_col(&text, offset).column, expected, "at {offset}");
+        }
     }
 
     #[test]
