@@ -168,75 +168,8 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
         }
     }
     report.sort();
-    cap_findings(&mut report.findings);
+    crate::report::cap::cap_findings(&mut report.findings);
     Ok(report)
-}
-
-/// At most this many findings of one rule in one file are reported; the rest become one
-/// "and N more" finding. A file crafted to make thousands of them would otherwise make every
-/// reporter (and whoever reads the report) do work that grows with the attacker's input.
-pub const MAX_FINDINGS_PER_RULE_PER_FILE: usize = 100;
-
-/// At most this many related places are shown per finding, then one "and N more".
-pub const MAX_RELATED_PER_FINDING: usize = 10;
-
-/// Applies both caps to sorted findings, keeping the order (the summary of a rule's omitted
-/// findings sits where the first omitted one was).
-pub fn cap_findings(findings: &mut Vec<Finding>) {
-    use std::collections::HashMap;
-    let mut kept: HashMap<(*const SourceFile, &'static str), usize> = HashMap::new();
-    // For each capped (file, rule): the index in `out` of its summary, and how many it stands for.
-    let mut summary: HashMap<(*const SourceFile, &'static str), (usize, usize)> = HashMap::new();
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len().min(4096));
-    for mut finding in findings.drain(..) {
-        let key = (Arc::as_ptr(&finding.file), finding.rule);
-        let count = kept.entry(key).or_insert(0);
-        if *count < MAX_FINDINGS_PER_RULE_PER_FILE {
-            *count += 1;
-            cap_related(&mut finding);
-            out.push(finding);
-            continue;
-        }
-        match summary.get_mut(&key) {
-            Some((at, omitted)) => {
-                *omitted += 1;
-                let severity = finding.severity.max(out[*at].severity);
-                out[*at].severity = severity;
-            }
-            None => {
-                finding.related.clear();
-                finding.witness = None;
-                finding.help = Some(
-                    "fix the findings shown, then run trustlint again to see the rest".to_string(),
-                );
-                finding.route = format!("more/{}", finding.rule);
-                summary.insert(key, (out.len(), 1));
-                out.push(finding);
-            }
-        }
-    }
-    for ((_, rule), (at, omitted)) in summary {
-        out[at].message = format!(
-            "and {omitted} more {rule} {} in this file, not shown (at most {MAX_FINDINGS_PER_RULE_PER_FILE} per rule per file)",
-            crate::report::plural(omitted, "finding")
-        );
-    }
-    *findings = out;
-}
-
-fn cap_related(finding: &mut Finding) {
-    let total = finding.related.len();
-    if total <= MAX_RELATED_PER_FINDING {
-        return;
-    }
-    let mut first_omitted = finding.related.swap_remove(MAX_RELATED_PER_FINDING);
-    finding.related.truncate(MAX_RELATED_PER_FINDING);
-    first_omitted.message = format!(
-        "and {} more {}",
-        total - MAX_RELATED_PER_FINDING,
-        crate::report::plural(total - MAX_RELATED_PER_FINDING, "place")
-    );
-    finding.related.push(first_omitted);
 }
 
 /// The other workflows of the `.github/workflows/` directory of each workflow named on the
