@@ -168,6 +168,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
         }
     }
     report.sort();
+    crate::report::cap::cap_findings(&mut report.findings);
     Ok(report)
 }
 
@@ -202,6 +203,7 @@ fn context_workflows(files: &[Discovered]) -> Vec<Discovered> {
                 context.push(Discovered {
                     path,
                     explicit: false,
+                    root: None,
                 });
             }
         }
@@ -298,7 +300,21 @@ pub fn parse_repository(
 /// Reads one trust policy the way a scan does (for `[roles]` files outside the scan). `Err`
 /// says why it is not one.
 pub fn load_policy_file(path: &std::path::Path) -> Result<PolicyFile, String> {
-    let text = source::read_text(path).map_err(|skip| skip.reason)?;
+    load_policy_file_within(path, None)
+}
+
+/// The trust policy a `[roles]` entry of `config` names: read like [`load_policy_file`], and its
+/// links may not lead out of the directory of trustlint.toml (the path itself was checked to be
+/// relative and inside when the config was parsed).
+pub fn load_role_policy(path: &std::path::Path, config: &Config) -> Result<PolicyFile, String> {
+    load_policy_file_within(path, config.base_dir())
+}
+
+fn load_policy_file_within(
+    path: &std::path::Path,
+    within: Option<&std::path::Path>,
+) -> Result<PolicyFile, String> {
+    let text = source::read_text_within(path, within).map_err(|skip| skip.reason)?;
     let source = Arc::new(SourceFile::new(path, text));
     let root = parse_json(&source.text).map_err(|error| {
         let at = source.line_col(error.span.start);
@@ -416,7 +432,7 @@ fn is_yaml_path(path: &std::path::Path) -> bool {
 }
 
 fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
-    let text = match source::read_text(&file.path) {
+    let text = match source::read_text_within(&file.path, file.root.as_deref()) {
         Ok(text) => text,
         Err(skip) => {
             return Loaded {
@@ -430,7 +446,7 @@ fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
     };
     let source = Arc::new(SourceFile::new(&file.path, text));
     if has_extension(&file.path, "tf") {
-        return load_terraform(source, file.explicit);
+        return load_terraform(source, file);
     }
     if is_yaml_path(&file.path) {
         if !is_workflow_path(&file.path) && sources::may_be_template(&source.text) {
@@ -552,9 +568,28 @@ fn has_extension(path: &std::path::Path, wanted: &str) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case(wanted))
 }
 
+/// Where the links of a file's siblings may lead: the directory the scan walked, or for a file
+/// named on the command line the current directory when it lies below it, else its own directory.
+fn sibling_root(file: &Discovered) -> PathBuf {
+    if let Some(root) = &file.root {
+        return root.clone();
+    }
+    let parent = file
+        .path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
+        .to_path_buf();
+    match (std::env::current_dir(), std::fs::canonicalize(&file.path)) {
+        (Ok(cwd), Ok(resolved)) if resolved.starts_with(&cwd) => cwd,
+        _ => parent,
+    }
+}
+
 /// A Terraform file: its roles and OIDC providers, with the module's other `.tf` files for
 /// variables and locals.
-fn load_terraform(source: Arc<SourceFile>, explicit: bool) -> Loaded {
+fn load_terraform(source: Arc<SourceFile>, file: &Discovered) -> Loaded {
+    let explicit = file.explicit;
     if !sources::terraform::may_hold_roles(&source.text) {
         return Loaded {
             read: explicit,
@@ -579,6 +614,7 @@ fn load_terraform(source: Arc<SourceFile>, explicit: bool) -> Loaded {
             return loaded;
         }
     };
+    let root = sibling_root(file);
     let siblings: Vec<_> = source
         .path
         .parent()
@@ -588,7 +624,7 @@ fn load_terraform(source: Arc<SourceFile>, explicit: bool) -> Loaded {
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .filter(|path| has_extension(path, "tf") && *path != source.path)
-        .filter_map(|path| source::read_text(&path).ok())
+        .filter_map(|path| source::read_sibling(&path, &root))
         // Only variables and locals are taken from siblings: skip parsing the rest.
         .filter(|text| text.contains("variable") || text.contains("locals"))
         .filter_map(|text| sources::terraform::parse(&text).ok())

@@ -184,7 +184,8 @@ pub fn render(report: &Report) -> String {
                 .collect(),
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).expect("SARIF log serializes");
+    let mut text =
+        crate::escape::json(&serde_json::to_string_pretty(&log).expect("SARIF log serializes"));
     text.push('\n');
     text
 }

@@ -5,6 +5,7 @@ use crate::policy::BaseOperator;
 use crate::rules::{claim_of, Finding, PolicyContext, RuleMeta};
 use crate::source::Span;
 use crate::subject::{analyze_sub_value, MatchKind, SubjectFinding, SubjectRisk};
+use std::collections::HashMap;
 
 /// One analysed value, with where it is.
 #[derive(Debug, Clone)]
@@ -21,6 +22,8 @@ pub struct AnalysedValue {
 
 pub fn analyse(ctx: &PolicyContext<'_>) -> Vec<AnalysedValue> {
     let mut out = Vec::new();
+    // A value repeated thousands of times is analysed once.
+    let mut analysed: HashMap<(&str, MatchKind), Vec<SubjectFinding>> = HashMap::new();
     for (statement, trusts) in ctx.github_allow_statements() {
         let issuers: Vec<String> = trusts.iter().map(|t| t.issuer.clone()).collect();
         for (block, entry) in statement.condition_entries() {
@@ -50,7 +53,10 @@ pub fn analyse(ctx: &PolicyContext<'_>) -> Vec<AnalysedValue> {
                     value: value.value.clone(),
                     span: value.span,
                     in_list_of: entry.values.len(),
-                    findings: analyze_sub_value(&value.value, kind),
+                    findings: analysed
+                        .entry((value.value.as_str(), kind))
+                        .or_insert_with(|| analyze_sub_value(&value.value, kind))
+                        .clone(),
                 });
             }
         }
@@ -66,14 +72,16 @@ pub fn report(
     help: &str,
     out: &mut Vec<Finding>,
 ) {
+    // Labels by statement index: one pass over the statements, not one per value.
+    let labels: HashMap<usize, String> = ctx
+        .policy
+        .statements
+        .iter()
+        .map(|s| (s.index, s.label()))
+        .collect();
     for analysed in ctx.subject_values() {
         for found in analysed.findings.iter().filter(|f| f.risk == risk) {
-            let statement = &ctx
-                .policy
-                .statements
-                .iter()
-                .find(|s| s.index == analysed.statement);
-            let label = statement.map(|s| s.label()).unwrap_or_default();
+            let label = labels.get(&analysed.statement).cloned().unwrap_or_default();
             let mut message = format!("{label}: {}", found.explanation);
             if analysed.in_list_of > 1 {
                 message.push_str(" (the values of one key are ORed: this one value decides what the whole list admits)");
