@@ -67,6 +67,8 @@ struct Loaded {
     /// Findings made while parsing (syntax errors).
     findings: Vec<Finding>,
     notice: Option<Notice>,
+    /// Parts of the file that were not evaluated (Terraform constructs), each with its place.
+    notices: Vec<Notice>,
 }
 
 pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
@@ -142,6 +144,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
     for (file, findings) in loaded.into_iter().zip(checked) {
         report.files_scanned += usize::from(file.read);
         report.notices.extend(file.notice);
+        report.notices.extend(file.notices);
         let mut all: Vec<Finding> = file.findings.into_iter().chain(findings).collect();
         share_redactions(&mut all);
         for finding in all {
@@ -525,9 +528,26 @@ fn embedded(extracted: Extracted) -> Parsed {
         .into_iter()
         // A document that is one unresolved expression (`!ImportValue`, `file(...)`), or whose
         // statements or conditions are, cannot be judged: it is not analysed.
-        .filter(|embedded| sources::structure_is_resolved(&embedded.document))
+        // What the source format rejects is reported in any case.
+        .filter(|embedded| {
+            sources::structure_is_resolved(&embedded.document) || !embedded.problems.is_empty()
+        })
         .map(|embedded| {
-            let (policy, problems) = build_policy(&embedded.document);
+            let (policy, mut problems) = match sources::structure_is_resolved(&embedded.document) {
+                true => build_policy(&embedded.document),
+                false => (None, Vec::new()),
+            };
+            problems.extend(
+                embedded
+                    .problems
+                    .iter()
+                    .map(|(span, message)| PolicyProblem {
+                        kind: crate::policy::ProblemKind::Invalid,
+                        message: message.clone(),
+                        span: *span,
+                        related: None,
+                    }),
+            );
             let policy = policy.unwrap_or(TrustPolicy {
                 version: None,
                 statements: Vec::new(),
@@ -593,13 +613,19 @@ fn load_terraform(source: Arc<SourceFile>, explicit: bool) -> Loaded {
         .filter(|text| text.contains("variable") || text.contains("locals"))
         .filter_map(|text| sources::terraform::parse(&text).ok())
         .collect();
-    let (policies, providers) =
-        sources::terraform::extract(&source.display_path, &source.text, &body, &siblings);
+    let found = sources::terraform::extract(&source.display_path, &source.text, &body, &siblings);
+    for (span, message) in found.notices {
+        let at = source.line_col(span.start);
+        loaded.notices.push(Notice {
+            path: source.display_path.clone(),
+            message: format!("line {}, column {}: {message}", at.line, at.column),
+        });
+    }
     loaded.parsed = Some((
         source,
         embedded(Extracted {
-            policies,
-            providers,
+            policies: found.policies,
+            providers: found.providers,
         }),
     ));
     loaded

@@ -292,3 +292,69 @@ fn templates_with_unknown_structure_are_not_judged() {
     assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{stdout}");
     assert_eq!(code, 0);
 }
+
+/// (path, message) of every notice a scan prints on stderr.
+fn notices(path: &str) -> Vec<String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustlint"))
+        .args(["check", path, "--format", "json"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .output()
+        .expect("runs trustlint");
+    String::from_utf8(output.stderr)
+        .expect("utf-8 output")
+        .lines()
+        .filter_map(|l| l.strip_prefix("trustlint: note: "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn terraform_documents_alone_are_judged_and_rejected_statements_reported() {
+    let bad = "fixtures/sources/terraform-constructs/documents/bad";
+    let all = findings(bad);
+    let file = format!("{bad}/trust.tf");
+    // A file with only a trust document, no role: read and judged.
+    assert_finding(
+        &all,
+        "subject-org-wide",
+        &file,
+        18,
+        19,
+        "data.aws_iam_policy_document.deploy_trust: statement 1",
+    );
+    // What Terraform rejects is reported, and the statement is judged as meant.
+    for (line, column, what) in [
+        (25, 5, "`action`"),
+        (26, 5, "`principal`"),
+        (38, 7, "`value`"),
+    ] {
+        assert!(
+            all.iter().any(|f| f.0 == "invalid-policy"
+                && f.2 == line
+                && f.3 == column
+                && f.4.contains("Terraform rejects")
+                && f.4.contains(what)),
+            "{what}: {all:#?}"
+        );
+    }
+    insta::assert_snapshot!("terraform_documents_bad", human(bad));
+    let good = "fixtures/sources/terraform-constructs/documents/good";
+    assert!(findings(good).is_empty(), "{:#?}", findings(good));
+}
+
+#[test]
+fn terraform_documents_not_evaluated_get_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = file(\"trust.json\")\n}\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    assert!(findings(path).is_empty());
+    let notices = notices(path);
+    assert!(
+        notices.iter().any(|n| n.contains("line 2, column 24: aws_iam_role.r: the document `file(\"trust.json\")` is not evaluated")),
+        "{notices:#?}"
+    );
+}

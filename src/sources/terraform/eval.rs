@@ -19,10 +19,13 @@ pub(super) struct Eval<'m, 'a> {
     depth: usize,
     /// `for` expression and `dynamic` block iterators in scope.
     pub(super) scope: Vec<(String, Node)>,
-    /// Set when a block of a policy document could not be rendered (a `dynamic` block over an
-    /// unknown collection, a condition whose operator or key is unknown): the document would
-    /// look tighter or looser than it is, so it is not analysed.
-    pub(super) incomplete: bool,
+    /// Why a block of a policy document could not be rendered (a `dynamic` block over an
+    /// unknown collection, a condition whose operator or key is unknown), at its place: the
+    /// document would look tighter or looser than it is, so it is not judged.
+    pub(super) undecided: Vec<(Span, String)>,
+    /// What Terraform itself would reject (an unknown argument or block, a missing required
+    /// argument), each at its key.
+    pub(super) problems: Vec<(Span, String)>,
 }
 
 impl<'m, 'a> Eval<'m, 'a> {
@@ -32,7 +35,8 @@ impl<'m, 'a> Eval<'m, 'a> {
             notes: Vec::new(),
             depth: 0,
             scope: Vec::new(),
-            incomplete: false,
+            undecided: Vec::new(),
+            problems: Vec::new(),
         }
     }
 

@@ -20,6 +20,7 @@ mod eval;
 mod functions;
 mod module;
 mod policy_document;
+mod schema;
 
 #[cfg(test)]
 mod dynamic_tests;
@@ -33,9 +34,21 @@ use crate::source::{NodeKind, Span, Spanned};
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
-/// A cheap test of a `.tf` file's text before parsing it.
+/// A cheap test of a `.tf` file's text before parsing it: a role, a provider, or a policy
+/// document (a file may hold only the trust documents of roles declared elsewhere).
 pub fn may_hold_roles(text: &str) -> bool {
-    text.contains("aws_iam_role") || text.contains("aws_iam_openid_connect_provider")
+    text.contains("aws_iam_role")
+        || text.contains("aws_iam_openid_connect_provider")
+        || text.contains("aws_iam_policy_document")
+}
+
+/// What a `.tf` file holds for trustlint.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub policies: Vec<EmbeddedPolicy>,
+    pub providers: Vec<OidcProviderDecl>,
+    /// What could not be evaluated, each at its place: a notice, never a silent skip.
+    pub notices: Vec<(Span, String)>,
 }
 
 /// Parses a file; `Err` with a message and span when HCL does not parse.
@@ -56,15 +69,9 @@ pub fn parse(text: &str) -> Result<Body, (String, Span)> {
 
 /// The roles' trust policies and the OIDC providers of a file. `siblings` are the bodies of the
 /// other `.tf` files of the module, for variables and locals.
-pub fn extract(
-    label_path: &str,
-    text: &str,
-    body: &Body,
-    siblings: &[Body],
-) -> (Vec<EmbeddedPolicy>, Vec<OidcProviderDecl>) {
+pub fn extract(label_path: &str, text: &str, body: &Body, siblings: &[Body]) -> Extracted {
     let module = Module::new(text, body, siblings);
-    let mut policies = Vec::new();
-    let mut providers = Vec::new();
+    let mut out = Extracted::default();
     let mut referenced = Vec::new();
     for block in body.blocks() {
         let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
@@ -78,21 +85,23 @@ pub fn extract(
                 }
                 let mut eval = Eval::new(&module);
                 let document = eval.document(&attribute.value);
-                if eval.incomplete || super::unresolved_expression(&document).is_some() {
-                    continue;
-                }
                 let role_name = block
                     .body
                     .get_attribute("name")
                     .and_then(|a| a.value.as_str())
                     .map(str::to_string);
-                policies.push(EmbeddedPolicy {
-                    label: format!("{label_path}: aws_iam_role.{name}"),
-                    role_name,
-                    role_span: span_of(&block.labels[1], span_of(block, Span::default())),
-                    document,
-                    notes: eval.notes,
-                });
+                out.judge(
+                    eval,
+                    EmbeddedPolicy {
+                        label: format!("{label_path}: aws_iam_role.{name}"),
+                        role_name,
+                        role_span: span_of(&block.labels[1], span_of(block, Span::default())),
+                        document,
+                        notes: Vec::new(),
+                        problems: Vec::new(),
+                    },
+                    span_of(&attribute.value, Span::default()),
+                );
             }
             ("resource", ["aws_iam_openid_connect_provider", name]) => {
                 let mut eval = Eval::new(&module);
@@ -111,7 +120,7 @@ pub fn extract(
                         .collect(),
                     _ => Vec::new(),
                 };
-                providers.push(OidcProviderDecl {
+                out.providers.push(OidcProviderDecl {
                     label: format!("aws_iam_openid_connect_provider.{name}"),
                     issuer,
                     client_ids,
@@ -128,20 +137,64 @@ pub fn extract(
             continue;
         }
         let mut eval = Eval::new(&module);
-        let document = eval.policy_document(block, span_of(*block, Span::default()));
-        if eval.incomplete {
-            continue;
-        }
-        policies.push(EmbeddedPolicy {
-            label: format!("{label_path}: data.aws_iam_policy_document.{name}"),
-            role_name: None,
-            role_span: span_of(*block, Span::default()),
-            document,
-            notes: eval.notes,
-        });
+        let span = span_of(*block, Span::default());
+        let document = eval.policy_document(block, span);
+        out.judge(
+            eval,
+            EmbeddedPolicy {
+                label: format!("{label_path}: data.aws_iam_policy_document.{name}"),
+                role_name: None,
+                role_span: span,
+                document,
+                notes: Vec::new(),
+                problems: Vec::new(),
+            },
+            span,
+        );
     }
-    policies.sort_by_key(|p| p.role_span.start);
-    (policies, providers)
+    out.policies.sort_by_key(|p| p.role_span.start);
+    out.notices.sort_by_key(|n| n.0.start);
+    out
+}
+
+impl Extracted {
+    /// Keeps a rendered document for the rules, or says why it cannot be judged: a document
+    /// with an undecided block or an unresolved structure would look tighter or looser than it
+    /// is. What Terraform rejects is judged in any case.
+    fn judge(&mut self, eval: Eval<'_, '_>, mut policy: EmbeddedPolicy, at: Span) {
+        let short = policy
+            .label
+            .split_once(": ")
+            .map_or(policy.label.as_str(), |(_, l)| l)
+            .to_string();
+        let undecided = if let Some((span, why)) = eval.undecided.first() {
+            Some((*span, why.clone()))
+        } else if let Some(expression) = super::unresolved_expression(&policy.document) {
+            Some((at, format!("the document `{expression}` is not evaluated")))
+        } else if !super::structure_is_resolved(&policy.document) {
+            Some((
+                at,
+                "a statement, its effect, action or condition operator is not evaluated"
+                    .to_string(),
+            ))
+        } else {
+            None
+        };
+        if let Some((span, why)) = undecided {
+            self.notices.push((
+                span,
+                format!("{short}: {why}; its trust policy is not judged"),
+            ));
+            if eval.problems.is_empty() {
+                return;
+            }
+            // Only what Terraform rejects is reported.
+            policy.document = super::unresolved(String::new(), policy.document.span);
+        }
+        policy.notes = eval.notes;
+        policy.problems = eval.problems;
+        self.policies.push(policy);
+    }
 }
 
 fn span_of(item: &impl hcl_edit::Span, fallback: Span) -> Span {
@@ -182,14 +235,26 @@ fn traversal_path(expr: &Expression) -> Option<Vec<String>> {
     Some(path)
 }
 
-/// True when a policy document's statements are about assuming a role (an `sts:AssumeRole…`
-/// action and a `principals` block).
+/// True when a policy document's statements are about assuming a role: a statement (static or
+/// `dynamic`) that names `sts:AssumeRoleWithWebIdentity` or the GitHub issuer, or names an
+/// `sts:AssumeRole…` action and has a principal block — under any spelling of its keys, so that
+/// a statement Terraform rejects is still judged.
 fn assumes_role(block: &Block) -> bool {
-    block.body.get_blocks("statement").any(|s| {
-        s.body.get_blocks("principals").next().is_some()
-            && s.body.get_attribute("actions").is_some_and(|a| {
-                let text = format!("{}", a.value);
-                text.contains("sts:AssumeRole")
-            })
+    let statements = block.body.blocks().filter_map(|b| match b.ident.as_str() {
+        "dynamic" => b.body.get_blocks("content").next(),
+        _ => Some(b),
+    });
+    statements.into_iter().any(|s| {
+        let text = s.body.to_string();
+        let principals = s.body.blocks().any(|b| {
+            let ident = match b.ident.as_str() {
+                "dynamic" => b.labels.first().map(|l| l.as_str()).unwrap_or(""),
+                ident => ident,
+            };
+            ident.starts_with("principal") || ident.starts_with("not_principal")
+        });
+        text.contains("AssumeRoleWithWebIdentity")
+            || text.contains("token.actions.githubusercontent.com")
+            || (principals && text.contains("sts:AssumeRole"))
     })
 }

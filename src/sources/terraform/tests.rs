@@ -5,7 +5,7 @@ use crate::sources::unresolved_expression;
 fn policies(text: &str, siblings: &[&str]) -> Vec<EmbeddedPolicy> {
     let body = parse(text).unwrap();
     let siblings: Vec<Body> = siblings.iter().map(|s| parse(s).unwrap()).collect();
-    extract("m.tf", text, &body, &siblings).0
+    extract("m.tf", text, &body, &siblings).policies
 }
 
 fn statement(policy: &EmbeddedPolicy) -> Node {
@@ -105,4 +105,28 @@ fn unknown_documents_are_skipped() {
     let text =
         "resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = file(\"trust.json\")\n}\n";
     assert!(policies(text, &[]).is_empty());
+}
+
+#[test]
+fn documents_terraform_rejects_are_problems_and_judged_as_meant() {
+    let text = "data \"aws_iam_policy_document\" \"t\" {\n  statement {\n    action = [\"sts:AssumeRoleWithWebIdentity\"]\n    principals {\n      type = \"Federated\"\n    }\n  }\n}\n";
+    let found = policies(text, &[]);
+    assert_eq!(found.len(), 1, "a document without a role is judged");
+    let problems: Vec<&str> = found[0].problems.iter().map(|p| p.1.as_str()).collect();
+    assert!(
+        problems[0].contains("`action` is not expected here (did you mean `actions`?)"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].contains("the argument `identifiers` is required"),
+        "{problems:?}"
+    );
+    let s = statement(&found[0]);
+    assert!(s.get("Action").is_some(), "rendered as meant");
+}
+
+#[test]
+fn may_hold_roles_accepts_a_file_of_documents() {
+    assert!(may_hold_roles("data \"aws_iam_policy_document\" \"t\" {}"));
+    assert!(!may_hold_roles("resource \"aws_s3_bucket\" \"b\" {}"));
 }
