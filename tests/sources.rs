@@ -358,3 +358,36 @@ fn terraform_documents_not_evaluated_get_a_notice() {
         "{notices:#?}"
     );
 }
+
+#[test]
+fn terraform_variables_without_defaults_keep_subject_rules_judging() {
+    let bad = "fixtures/sources/terraform-constructs/unresolved-variables/bad";
+    let all = findings(bad);
+    let file = format!("{bad}/main.tf");
+    // `repo:${var.github_org}/${var.repo_name}:*`: a name with `_` must not silence the rules.
+    assert_finding(
+        &all,
+        "subject-admits-pull-request",
+        &file,
+        25,
+        68,
+        "aws_iam_role.deploy: statement 1",
+    );
+    assert_finding(
+        &all,
+        "subject-org-wide",
+        &file,
+        41,
+        68,
+        "aws_iam_role.org_wide",
+    );
+    assert!(
+        all.iter().all(|f| f
+            .4
+            .contains("variable `github_org` has no default: analysed as `github-org`")),
+        "{all:#?}"
+    );
+    insta::assert_snapshot!("terraform_unresolved_variables_bad", human(bad));
+    let good = "fixtures/sources/terraform-constructs/unresolved-variables/good";
+    assert!(findings(good).is_empty(), "{:#?}", findings(good));
+}

@@ -220,25 +220,42 @@ impl<'m, 'a> Eval<'m, 'a> {
     }
 
     fn template(&mut self, template: &Template, span: Span) -> Node {
+        let elements: Vec<&Element> = template.iter().collect();
+        // A template that is one interpolation of an unknown value is that unknown value.
+        if let [Element::Interpolation(only)] = elements.as_slice() {
+            let value = self.value(&only.expr);
+            return match scalar(&value) {
+                Some(s) => Self::string_node(s, span),
+                None => self.unresolved(span),
+            };
+        }
         let mut out = String::new();
-        for element in template.iter() {
+        for (i, element) in elements.iter().enumerate() {
             match element {
                 Element::Literal(literal) => out.push_str(literal.value()),
                 Element::Interpolation(interpolation) => {
                     let value = self.value(&interpolation.expr);
-                    match scalar(&value) {
-                        Some(s) => out.push_str(&s),
-                        None => match open_variable(&interpolation.expr, self.module) {
-                            Some(name) => {
-                                self.note(
-                                    span,
-                                    format!("variable `{name}` has no default: analysed as the literal text `{name}` (what the pattern around it admits holds for any plain value)"),
-                                );
-                                out.push_str(&name);
-                            }
-                            None => return self.unresolved(span),
-                        },
+                    if let Some(s) = scalar(&value) {
+                        out.push_str(&s);
+                        continue;
                     }
+                    let Some((what, name)) = placeholder_name(&interpolation.expr, self.module)
+                    else {
+                        return self.unresolved(span);
+                    };
+                    // Right after `repo:` and not followed by `/NAME`, it stands for the whole
+                    // `OWNER/REPO`.
+                    let next_is_repo = matches!(elements.get(i + 1), Some(Element::Literal(l)) if l.value().starts_with('/'));
+                    let shown = if out.ends_with("repo:") && !next_is_repo {
+                        format!("{name}/{name}")
+                    } else {
+                        name
+                    };
+                    self.note(
+                        span,
+                        format!("{what}: analysed as `{shown}`, a name GitHub allows (what the pattern around it admits holds for any plain value)"),
+                    );
+                    out.push_str(&shown);
                 }
                 Element::Directive(_) => return self.unresolved(span),
             }
@@ -356,4 +373,22 @@ fn shift(node: &Node, offset: usize) -> Node {
         kind,
         span: move_span(node.span),
     }
+}
+
+/// The variable without a default an interpolation is, and the placeholder that stands for
+/// it: its name in letters, digits and hyphens only, which GitHub allows in owners,
+/// repositories, branches and environments alike (a name with `_`, which no owner may have,
+/// would make every pattern around it match nothing, and every subject rule silent).
+fn placeholder_name(expr: &Expression, module: &Module<'_>) -> Option<(String, String)> {
+    let variable = open_variable(expr, module)?;
+    let mut name: String = variable
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string();
+    if name.is_empty() {
+        name = "value".to_string();
+    }
+    Some((format!("variable `{variable}` has no default"), name))
 }

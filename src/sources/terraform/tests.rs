@@ -130,3 +130,40 @@ fn may_hold_roles_accepts_a_file_of_documents() {
     assert!(may_hold_roles("data \"aws_iam_policy_document\" \"t\" {}"));
     assert!(!may_hold_roles("resource \"aws_s3_bucket\" \"b\" {}"));
 }
+
+#[test]
+fn variables_without_defaults_become_names_github_allows() {
+    let sub = |template: &str| {
+        let text = format!("resource \"aws_iam_role\" \"r\" {{\n  assume_role_policy = jsonencode({{\n    Statement = [{{ Effect = \"Allow\", Condition = {{ StringLike = {{ \"k:sub\" = \"{template}\" }} }} }}]\n  }})\n}}\n");
+        let found = policies(&text, &[]);
+        let s = statement(&found[0]);
+        let value = &s
+            .get("Condition")
+            .unwrap()
+            .value
+            .get("StringLike")
+            .unwrap()
+            .value
+            .get("k:sub")
+            .unwrap()
+            .value;
+        value
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| unresolved_expression(value).map(|e| format!("unresolved {e}")))
+    };
+    assert_eq!(
+        sub("repo:${var.github_org}/${var.repo}:*").as_deref(),
+        Some("repo:github-org/repo:*")
+    );
+    // One variable for the whole `OWNER/REPO`.
+    assert_eq!(
+        sub("repo:${var.repository}:pull_request").as_deref(),
+        Some("repo:repository/repository:pull_request")
+    );
+    // The whole value unknown: no shape remains to judge.
+    assert_eq!(
+        sub("${var.subject}").as_deref(),
+        Some("unresolved \"${var.subject}\"")
+    );
+}
