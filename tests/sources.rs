@@ -192,7 +192,7 @@ fn terraform_module_and_roles() {
         module,
         40,
         18,
-        "aws_iam_role.this: statement 1",
+        "aws_iam_role.this[0]: statement 1",
     );
     let roles = "fixtures/sources/terraform/roles.tf";
     assert_finding(
@@ -389,5 +389,35 @@ fn terraform_variables_without_defaults_keep_subject_rules_judging() {
     );
     insta::assert_snapshot!("terraform_unresolved_variables_bad", human(bad));
     let good = "fixtures/sources/terraform-constructs/unresolved-variables/good";
+    assert!(findings(good).is_empty(), "{:#?}", findings(good));
+}
+
+#[test]
+fn terraform_count_and_for_each_expand_instances() {
+    let bad = "fixtures/sources/terraform-constructs/count-for-each/bad";
+    let all = findings(bad);
+    let file = format!("{bad}/main.tf");
+    // One finding per instance of `for_each = toset(var.repositories)`.
+    for repo in ["octo-org/app", "octo-org/web"] {
+        assert_finding(
+            &all,
+            "subject-admits-pull-request",
+            &file,
+            20,
+            70,
+            &format!("aws_iam_role.per_repo[\"{repo}\"]: statement 1"),
+        );
+    }
+    // An undecided `count` is judged as if the role exists, and says so.
+    assert!(
+        all.iter().any(|f| f.0 == "missing-sub-condition"
+            && f.4
+                .contains("`count = var.create_legacy ? 1 : 0` is not decided")),
+        "{all:#?}"
+    );
+    insta::assert_snapshot!("terraform_count_for_each_bad", human(bad));
+    // `count = var.provider_arn != null ? 1 : 0` with the default null, and `for_each = {}`:
+    // the roles do not exist.
+    let good = "fixtures/sources/terraform-constructs/count-for-each/good";
     assert!(findings(good).is_empty(), "{:#?}", findings(good));
 }

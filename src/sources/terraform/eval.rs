@@ -193,6 +193,9 @@ impl<'m, 'a> Eval<'m, 'a> {
                 _ => self.unresolved(span),
             },
             Expression::FuncCall(call) => self.call(call, span),
+            Expression::BinaryOp(_) | Expression::UnaryOp(_) => self
+                .operation(expr, span)
+                .unwrap_or_else(|| self.unresolved(span)),
             Expression::ForExpr(for_expr) => {
                 if for_expr.key_expr.is_some()
                     || for_expr.cond.is_some()
@@ -215,7 +218,6 @@ impl<'m, 'a> Eval<'m, 'a> {
                 }
                 node(NodeKind::Array(out))
             }
-            _ => self.unresolved(span),
         }
     }
 

@@ -18,6 +18,7 @@
 
 mod eval;
 mod functions;
+mod instances;
 mod module;
 mod policy_document;
 mod schema;
@@ -83,25 +84,29 @@ pub fn extract(label_path: &str, text: &str, body: &Body, siblings: &[Body]) -> 
                 if let Some(doc) = policy_document_reference(&attribute.value) {
                     referenced.push(doc);
                 }
-                let mut eval = Eval::new(&module);
-                let document = eval.document(&attribute.value);
-                let role_name = block
-                    .body
-                    .get_attribute("name")
-                    .and_then(|a| a.value.as_str())
-                    .map(str::to_string);
-                out.judge(
-                    eval,
-                    EmbeddedPolicy {
-                        label: format!("{label_path}: aws_iam_role.{name}"),
-                        role_name,
-                        role_span: span_of(&block.labels[1], span_of(block, Span::default())),
-                        document,
-                        notes: Vec::new(),
-                        problems: Vec::new(),
-                    },
-                    span_of(&attribute.value, Span::default()),
-                );
+                let (instances, notice) = Eval::new(&module).instances(&block.body);
+                out.notices.extend(notice);
+                for instance in instances {
+                    let mut eval = Eval::new(&module);
+                    eval.enter(&instance);
+                    let document = eval.document(&attribute.value);
+                    let role_name = block.body.get_attribute("name").and_then(|a| {
+                        let value = eval.value(&a.value);
+                        value.as_str().map(str::to_string)
+                    });
+                    out.judge(
+                        eval,
+                        EmbeddedPolicy {
+                            label: format!("{label_path}: aws_iam_role.{name}{}", instance.suffix),
+                            role_name,
+                            role_span: span_of(&block.labels[1], span_of(block, Span::default())),
+                            document,
+                            notes: Vec::new(),
+                            problems: Vec::new(),
+                        },
+                        span_of(&attribute.value, Span::default()),
+                    );
+                }
             }
             ("resource", ["aws_iam_openid_connect_provider", name]) => {
                 let mut eval = Eval::new(&module);
@@ -136,21 +141,29 @@ pub fn extract(label_path: &str, text: &str, body: &Body, siblings: &[Body]) -> 
         if referenced.iter().any(|r| r == name) || !assumes_role(block) {
             continue;
         }
-        let mut eval = Eval::new(&module);
         let span = span_of(*block, Span::default());
-        let document = eval.policy_document(block, span);
-        out.judge(
-            eval,
-            EmbeddedPolicy {
-                label: format!("{label_path}: data.aws_iam_policy_document.{name}"),
-                role_name: None,
-                role_span: span,
-                document,
-                notes: Vec::new(),
-                problems: Vec::new(),
-            },
-            span,
-        );
+        let (instances, notice) = Eval::new(&module).instances(&block.body);
+        out.notices.extend(notice);
+        for instance in instances {
+            let mut eval = Eval::new(&module);
+            eval.enter(&instance);
+            let document = eval.policy_document(block, span);
+            out.judge(
+                eval,
+                EmbeddedPolicy {
+                    label: format!(
+                        "{label_path}: data.aws_iam_policy_document.{name}{}",
+                        instance.suffix
+                    ),
+                    role_name: None,
+                    role_span: span,
+                    document,
+                    notes: Vec::new(),
+                    problems: Vec::new(),
+                },
+                span,
+            );
+        }
     }
     out.policies.sort_by_key(|p| p.role_span.start);
     out.notices.sort_by_key(|n| n.0.start);
@@ -191,7 +204,7 @@ impl Extracted {
             // Only what Terraform rejects is reported.
             policy.document = super::unresolved(String::new(), policy.document.span);
         }
-        policy.notes = eval.notes;
+        policy.notes.extend(eval.notes);
         policy.problems = eval.problems;
         self.policies.push(policy);
     }

@@ -167,3 +167,51 @@ fn variables_without_defaults_become_names_github_allows() {
         Some("unresolved \"${var.subject}\"")
     );
 }
+
+#[test]
+fn count_and_for_each_give_the_instances_terraform_creates() {
+    let role = |meta: &str| {
+        format!("variable \"p\" {{\n  default = null\n}}\nresource \"aws_iam_role\" \"r\" {{\n  {meta}\n  assume_role_policy = jsonencode({{ Statement = [{{ Effect = \"Allow\", Condition = {{ StringLike = {{ \"k:sub\" = \"repo:${{each.key}}\" }} }} }}] }})\n}}\n")
+    };
+    let labels = |meta: &str| -> Vec<String> {
+        policies(&role(meta), &[])
+            .into_iter()
+            .map(|p| p.label)
+            .collect()
+    };
+    assert!(labels("count = var.p != null ? 1 : 0").is_empty());
+    assert!(labels("count = var.p == null && !true ? 1 : 0").is_empty());
+    assert_eq!(
+        labels("count = 2"),
+        ["m.tf: aws_iam_role.r[0]", "m.tf: aws_iam_role.r[1]"]
+    );
+    assert!(labels("for_each = {}").is_empty());
+    assert_eq!(
+        labels("for_each = toset([\"a\", \"b\"])"),
+        ["m.tf: aws_iam_role.r[\"a\"]", "m.tf: aws_iam_role.r[\"b\"]"]
+    );
+    let found = policies(&role("for_each = { x = 1 }"), &[]);
+    let s = statement(&found[0]);
+    let value = &s
+        .get("Condition")
+        .unwrap()
+        .value
+        .get("StringLike")
+        .unwrap()
+        .value
+        .get("k:sub")
+        .unwrap()
+        .value;
+    assert_eq!(value.as_str(), Some("repo:x"));
+    // Undecided: one instance, with the assumption noted.
+    let found = policies(&role("count = var.q ? 1 : 0"), &[]);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0]
+            .notes
+            .iter()
+            .any(|n| n.1.contains("is not decided")),
+        "{:?}",
+        found[0].notes
+    );
+}
