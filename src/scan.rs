@@ -599,7 +599,7 @@ fn load_terraform(source: Arc<SourceFile>, explicit: bool) -> Loaded {
             return loaded;
         }
     };
-    let siblings: Vec<_> = source
+    let mut entries: Vec<PathBuf> = source
         .path
         .parent()
         .and_then(|dir| std::fs::read_dir(dir).ok())
@@ -607,13 +607,41 @@ fn load_terraform(source: Arc<SourceFile>, explicit: bool) -> Loaded {
         .flatten()
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| has_extension(path, "tf") && *path != source.path)
-        .filter_map(|path| source::read_text(&path).ok())
+        .filter(|path| *path != source.path)
+        .collect();
+    entries.sort();
+    let siblings: Vec<_> = entries
+        .iter()
+        .filter(|path| has_extension(path, "tf"))
+        .filter_map(|path| source::read_text(path).ok())
         // Only variables and locals are taken from siblings: skip parsing the rest.
         .filter(|text| text.contains("variable") || text.contains("locals"))
         .filter_map(|text| sources::terraform::parse(&text).ok())
         .collect();
-    let found = sources::terraform::extract(&source.display_path, &source.text, &body, &siblings);
+    // The variable files Terraform loads on its own, in its order.
+    let mut var_files: Vec<(u8, &PathBuf)> = entries
+        .iter()
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?;
+            Some((sources::terraform::var_file_rank(name)?, path))
+        })
+        .collect();
+    var_files.sort();
+    let var_files: Vec<_> = var_files
+        .into_iter()
+        .filter_map(|(_, path)| {
+            let text = source::read_text(path).ok()?;
+            let name = path.file_name()?.to_str()?;
+            sources::terraform::parse_var_file(name, &text)
+        })
+        .collect();
+    let found = sources::terraform::extract(
+        &source.display_path,
+        &source.text,
+        &body,
+        &siblings,
+        &var_files,
+    );
     for (span, message) in found.notices {
         let at = source.line_col(span.start);
         loaded.notices.push(Notice {

@@ -421,3 +421,28 @@ fn terraform_count_and_for_each_expand_instances() {
     let good = "fixtures/sources/terraform-constructs/count-for-each/good";
     assert!(findings(good).is_empty(), "{:#?}", findings(good));
 }
+
+#[test]
+fn terraform_variable_files_override_defaults() {
+    let bad = "fixtures/sources/terraform-constructs/tfvars/bad";
+    let all = findings(bad);
+    // terraform.tfvars pins a branch; widen.auto.tfvars.json, loaded after it, widens it.
+    assert_finding(
+        &all,
+        "subject-org-wide",
+        &format!("{bad}/main.tf"),
+        16,
+        70,
+        "aws_iam_role.deploy: statement 1",
+    );
+    assert!(
+        all[0]
+            .4
+            .contains("variable `subject` = `repo:octo-org/*` from widen.auto.tfvars.json"),
+        "{all:#?}"
+    );
+    insta::assert_snapshot!("terraform_tfvars_bad", human(bad));
+    // A loose default that terraform.tfvars pins; an undeclared value is ignored, as Terraform.
+    let good = "fixtures/sources/terraform-constructs/tfvars/good";
+    assert!(findings(good).is_empty(), "{:#?}", findings(good));
+}

@@ -283,6 +283,16 @@ impl<'m, 'a> Eval<'m, 'a> {
         }
         let module = self.module;
         match path.as_slice() {
+            ["var", name] if module.assigned.contains_key(*name) => {
+                let (value, file) = &module.assigned[*name];
+                match scalar(value) {
+                    Some(shown) => {
+                        self.note(span, format!("variable `{name}` = `{shown}` from {file}"))
+                    }
+                    None => self.note(span, format!("variable `{name}` from {file}")),
+                }
+                respan(value, span)
+            }
             ["var", name] => match module.variables.get(*name) {
                 Some(definition) => {
                     let value = self.value(definition.expr);

@@ -31,7 +31,7 @@ mod tests;
 use self::eval::Eval;
 use self::module::Module;
 use super::{EmbeddedPolicy, OidcProviderDecl};
-use crate::source::{NodeKind, Span, Spanned};
+use crate::source::{Node, NodeKind, Span, Spanned};
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
@@ -68,10 +68,61 @@ pub fn parse(text: &str) -> Result<Body, (String, Span)> {
     })
 }
 
+/// The values one variable file (`terraform.tfvars`, `x.auto.tfvars.json`) assigns.
+#[derive(Debug, Clone)]
+pub struct VarFile {
+    /// The file name, for the notes of findings.
+    pub name: String,
+    pub values: Vec<(String, Node)>,
+}
+
+/// Where a file of the module's directory stands among the variable files Terraform loads on
+/// its own, in the order it loads them (later ones override earlier ones); `None` for any other
+/// file. <https://developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence>
+pub fn var_file_rank(file_name: &str) -> Option<u8> {
+    match file_name {
+        "terraform.tfvars" => Some(0),
+        "terraform.tfvars.json" => Some(1),
+        n if n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json") => Some(2),
+        _ => None,
+    }
+}
+
+/// A variable file: HCL, or JSON when its name ends in `.json`; `None` when it does not parse.
+/// Only literal values are allowed in them, so each is evaluated on its own.
+pub fn parse_var_file(name: &str, text: &str) -> Option<VarFile> {
+    let values = if name.ends_with(".json") {
+        let root = crate::source::parse_json(text).ok()?;
+        root.entries()?
+            .iter()
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect()
+    } else {
+        let body = parse(text).ok()?;
+        let empty = Body::default();
+        let module = Module::new(text, &empty, &[], &[]);
+        let mut eval = Eval::new(&module);
+        body.attributes()
+            .map(|a| (a.key.as_str().to_string(), eval.value(&a.value)))
+            .collect()
+    };
+    Some(VarFile {
+        name: name.to_string(),
+        values,
+    })
+}
+
 /// The roles' trust policies and the OIDC providers of a file. `siblings` are the bodies of the
-/// other `.tf` files of the module, for variables and locals.
-pub fn extract(label_path: &str, text: &str, body: &Body, siblings: &[Body]) -> Extracted {
-    let module = Module::new(text, body, siblings);
+/// other `.tf` files of the module, for variables and locals; `var_files` the variable files
+/// that apply, in the order Terraform loads them.
+pub fn extract(
+    label_path: &str,
+    text: &str,
+    body: &Body,
+    siblings: &[Body],
+    var_files: &[VarFile],
+) -> Extracted {
+    let module = Module::new(text, body, siblings, var_files);
     let mut out = Extracted::default();
     let mut referenced = Vec::new();
     for block in body.blocks() {

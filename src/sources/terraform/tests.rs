@@ -5,7 +5,7 @@ use crate::sources::unresolved_expression;
 fn policies(text: &str, siblings: &[&str]) -> Vec<EmbeddedPolicy> {
     let body = parse(text).unwrap();
     let siblings: Vec<Body> = siblings.iter().map(|s| parse(s).unwrap()).collect();
-    extract("m.tf", text, &body, &siblings).policies
+    extract("m.tf", text, &body, &siblings, &[]).policies
 }
 
 fn statement(policy: &EmbeddedPolicy) -> Node {
@@ -214,4 +214,51 @@ fn count_and_for_each_give_the_instances_terraform_creates() {
         "{:?}",
         found[0].notes
     );
+}
+
+#[test]
+fn variable_files_load_in_terraform_order_and_override_defaults() {
+    let mut names = vec![
+        "b.auto.tfvars",
+        "x.tfvars",
+        "terraform.tfvars.json",
+        "a.auto.tfvars.json",
+        "terraform.tfvars",
+        "main.tf",
+    ];
+    names.retain(|n| var_file_rank(n).is_some());
+    names.sort_by_key(|n| (var_file_rank(n), n.to_string()));
+    assert_eq!(
+        names,
+        [
+            "terraform.tfvars",
+            "terraform.tfvars.json",
+            "a.auto.tfvars.json",
+            "b.auto.tfvars"
+        ]
+    );
+    let hcl = parse_var_file("terraform.tfvars", "org = \"octo\"\nlist = [\"a\"]\n").unwrap();
+    let json = parse_var_file("x.auto.tfvars.json", "{\"org\": \"later\"}").unwrap();
+    assert_eq!(hcl.values[0].1.as_str(), Some("octo"));
+    assert!(parse_var_file("bad.tfvars", "org = {").is_none());
+    let text = "variable \"org\" {\n  default = \"d\"\n}\nresource \"aws_iam_role\" \"r\" {\n  assume_role_policy = jsonencode({ Statement = [{ Effect = \"Allow\", Condition = { StringLike = { \"k:sub\" = \"repo:${var.org}/*\" } } }] })\n}\n";
+    let body = parse(text).unwrap();
+    let sub = |files: &[VarFile]| {
+        let found = extract("m.tf", text, &body, &[], files).policies;
+        let s = statement(&found[0]);
+        let v = &s
+            .get("Condition")
+            .unwrap()
+            .value
+            .get("StringLike")
+            .unwrap()
+            .value
+            .get("k:sub")
+            .unwrap()
+            .value;
+        v.as_str().unwrap().to_string()
+    };
+    assert_eq!(sub(&[]), "repo:d/*");
+    assert_eq!(sub(std::slice::from_ref(&hcl)), "repo:octo/*");
+    assert_eq!(sub(&[hcl, json]), "repo:later/*");
 }
