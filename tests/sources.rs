@@ -446,3 +446,28 @@ fn terraform_variable_files_override_defaults() {
     let good = "fixtures/sources/terraform-constructs/tfvars/good";
     assert!(findings(good).is_empty(), "{:#?}", findings(good));
 }
+
+#[test]
+fn terraform_module_calls_get_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"deploy_role\" {\n  source   = \"./modules/role\"\n  subjects = [\"repo:o/r:pull_request\"]\n}\nmodule \"github_oidc\" {\n  source  = \"terraform-aws-modules/iam/aws//modules/iam-github-oidc-role\"\n}\nmodule \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n",
+    )
+    .unwrap();
+    let notices = notices(dir.path().to_str().unwrap());
+    assert!(
+        notices.iter().any(|n| n.contains(
+            "line 1, column 1: module `deploy_role` (source `./modules/role`) is not evaluated"
+        )),
+        "{notices:#?}"
+    );
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("line 5, column 1: module `github_oidc`") && n.contains("plan")),
+        "{notices:#?}"
+    );
+    // A module that does not look like it creates a role is not noticed.
+    assert!(!notices.iter().any(|n| n.contains("`vpc`")), "{notices:#?}");
+}

@@ -1,16 +1,21 @@
 //! Terraform (`.tf`): the `assume_role_policy` of every `aws_iam_role` — `jsonencode({...})`, a
-//! heredoc of JSON, or `data.aws_iam_policy_document.X.json` — and the `client_id_list` of every
-//! `aws_iam_openid_connect_provider`.
+//! heredoc of JSON, or `data.aws_iam_policy_document.X.json` — every trust-policy document of
+//! the file, used or not, and the `client_id_list` of every `aws_iam_openid_connect_provider`.
 //!
 //! Read with `hcl-edit`, the HCL parser of the maintained hcl-rs project, because it keeps the
 //! byte span of every expression (the `hcl-rs` value model does not). Expressions are evaluated
-//! where the module decides them: variables with a `default` (looked up in the other `.tf` files
-//! of the directory too, as Terraform loads a module), `locals`, string templates, `replace`,
-//! `concat`, `tolist`/`toset`, `jsonencode`, `for` expressions over known lists, conditionals on
-//! known booleans, `data.aws_partition.*.partition` (`aws`), `data.aws_caller_identity.*.account_id`
-//! (the placeholder account, noted) and the ARN of a provider of the file. Everything else stays
-//! symbolic, as in CloudFormation; a variable without a default inside a string stands for its
-//! name, with a note. `dynamic` blocks are not expanded.
+//! where the module decides them: variables with the values of the directory's variable files
+//! (`terraform.tfvars`, `*.auto.tfvars[.json]`) or their `default` (looked up in the other `.tf`
+//! files of the directory too, as Terraform loads a module), `locals`, string templates,
+//! `replace`, `concat`, `tolist`/`toset`, `jsonencode`, `for` expressions over known lists,
+//! conditionals and `==`/`!=`/`&&`/`||`/`!` on known values, `data.aws_partition.*.partition`
+//! (`aws`), `data.aws_caller_identity.*.account_id` (the placeholder account, noted) and the ARN
+//! of a provider of the file. Everything else stays symbolic, as in CloudFormation; a variable
+//! without a default inside a string stands for a name GitHub allows, with a note. `count` and
+//! `for_each` give one policy per instance ([`instances`]); `dynamic` blocks over known
+//! collections are expanded. A statement Terraform rejects ([`schema`]) is an `invalid-policy`
+//! problem. What cannot be evaluated (a document, a `dynamic` block over an unknown collection, a
+//! module call) gets a notice at its place, never a silent skip.
 //!
 //! [`module`] loads the module's variables, locals, documents and providers; [`eval`] evaluates
 //! an expression against them, with the built-in [`functions`] trustlint knows, and
@@ -39,6 +44,7 @@ use hcl_edit::structure::{Block, Body};
 /// document (a file may hold only the trust documents of roles declared elsewhere).
 pub fn may_hold_roles(text: &str) -> bool {
     text.contains("aws_iam_role")
+        || text.contains("oidc")
         || text.contains("aws_iam_openid_connect_provider")
         || text.contains("aws_iam_policy_document")
 }
@@ -182,6 +188,30 @@ pub fn extract(
                     client_ids,
                     span: span_of(&list.key, Span::default()),
                 });
+            }
+            // A module that may create a role: its call names a role, OIDC or GitHub.
+            ("module", [name])
+                if ["oidc", "role", "github"].iter().any(|w| {
+                    (name.to_string() + &block.body.to_string())
+                        .to_ascii_lowercase()
+                        .contains(w)
+                }) =>
+            {
+                let source = block
+                    .body
+                    .get_attribute("source")
+                    .and_then(|a| a.value.as_str())
+                    .unwrap_or("?");
+                let local = source.starts_with("./") || source.starts_with("../");
+                let how = if local {
+                    "its roles are judged with their own defaults where the module's directory is scanned, not with this call's arguments"
+                } else {
+                    "trustlint reads local modules only: scan a plan (`terraform show -json`) to judge what it creates"
+                };
+                out.notices.push((
+                    span_of(&block.ident, span_of(block, Span::default())),
+                    format!("module `{name}` (source `{source}`) is not evaluated: {how}"),
+                ));
             }
             _ => {}
         }
