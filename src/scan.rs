@@ -635,12 +635,39 @@ fn load_terraform(source: Arc<SourceFile>, explicit: bool) -> Loaded {
             sources::terraform::parse_var_file(name, &text)
         })
         .collect();
+    // The `.tf` files of the directories of the file's local module calls.
+    let dir = source.path.parent().map(std::path::Path::to_path_buf);
+    let modules: Vec<_> = sources::terraform::local_module_sources(&body)
+        .into_iter()
+        .map(|module_source| {
+            let files = dir
+                .as_ref()
+                .and_then(|d| std::fs::read_dir(d.join(&module_source)).ok())
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| has_extension(path, "tf"))
+                .filter_map(|path| {
+                    let name = path.file_name()?.to_str()?.to_string();
+                    Some((name, source::read_text(&path).ok()?))
+                })
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+                .collect();
+            sources::terraform::ModuleSource {
+                source: module_source,
+                files,
+            }
+        })
+        .collect();
     let found = sources::terraform::extract(
         &source.display_path,
         &source.text,
         &body,
         &siblings,
         &var_files,
+        &modules,
     );
     for (span, message) in found.notices {
         let at = source.line_col(span.start);

@@ -471,3 +471,24 @@ fn terraform_module_calls_get_a_notice() {
     // A module that does not look like it creates a role is not noticed.
     assert!(!notices.iter().any(|n| n.contains("`vpc`")), "{notices:#?}");
 }
+
+#[test]
+fn terraform_local_module_calls_are_judged_with_their_arguments() {
+    let bad = "fixtures/sources/terraform-constructs/module-call/bad";
+    let all = findings(bad);
+    // At the argument of the call the value came from, not inside the module.
+    assert_finding(
+        &all,
+        "subject-admits-pull-request",
+        &format!("{bad}/main.tf"),
+        5,
+        15,
+        "module.deploy_role.aws_iam_role.this: statement 1",
+    );
+    // The module's defaults (pinned), in the call without arguments and in the module itself.
+    assert_eq!(all.len(), 1, "{all:#?}");
+    insta::assert_snapshot!("terraform_module_call_bad", human(bad));
+    // An environment-pinned subject; a call with `count = 0` creates nothing.
+    let good = "fixtures/sources/terraform-constructs/module-call/good";
+    assert!(findings(good).is_empty(), "{:#?}", findings(good));
+}

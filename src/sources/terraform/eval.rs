@@ -284,14 +284,18 @@ impl<'m, 'a> Eval<'m, 'a> {
         let module = self.module;
         match path.as_slice() {
             ["var", name] if module.assigned.contains_key(*name) => {
-                let (value, file) = &module.assigned[*name];
+                let (value, file, keep) = &module.assigned[*name];
                 match scalar(value) {
                     Some(shown) => {
                         self.note(span, format!("variable `{name}` = `{shown}` from {file}"))
                     }
                     None => self.note(span, format!("variable `{name}` from {file}")),
                 }
-                respan(value, span)
+                if *keep {
+                    value.clone()
+                } else {
+                    respan(value, span)
+                }
             }
             ["var", name] => match module.variables.get(*name) {
                 Some(definition) => {

@@ -21,6 +21,7 @@
 //! an expression against them, with the built-in [`functions`] trustlint knows, and
 //! [`policy_document`] renders `data "aws_iam_policy_document"` as the JSON it produces.
 
+mod calls;
 mod eval;
 mod functions;
 mod instances;
@@ -40,11 +41,12 @@ use crate::source::{Node, NodeKind, Span, Spanned};
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
-/// A cheap test of a `.tf` file's text before parsing it: a role, a provider, or a policy
-/// document (a file may hold only the trust documents of roles declared elsewhere).
+/// A cheap test of a `.tf` file's text before parsing it: a role, a provider, a policy
+/// document (a file may hold only the trust documents of roles declared elsewhere) or a module
+/// call (which may create roles).
 pub fn may_hold_roles(text: &str) -> bool {
     text.contains("aws_iam_role")
-        || text.contains("oidc")
+        || text.contains("module")
         || text.contains("aws_iam_openid_connect_provider")
         || text.contains("aws_iam_policy_document")
 }
@@ -72,6 +74,33 @@ pub fn parse(text: &str) -> Result<Body, (String, Span)> {
         let offset = offset.min(text.len());
         (e.message().to_string(), Span::new(offset, offset))
     })
+}
+
+/// The `.tf` files (name, text) of the directory of a local module call's `source`.
+#[derive(Debug, Clone)]
+pub struct ModuleSource {
+    pub source: String,
+    pub files: Vec<(String, String)>,
+}
+
+/// The `source` of every local module call of a file (`./modules/role`, `../..`): the
+/// directories whose `.tf` files [`extract`] needs.
+pub fn local_module_sources(body: &Body) -> Vec<String> {
+    let mut out: Vec<String> = body
+        .blocks()
+        .filter(|b| b.ident.as_str() == "module")
+        .filter_map(|b| {
+            b.body
+                .get_attribute("source")?
+                .value
+                .as_str()
+                .map(str::to_string)
+        })
+        .filter(|s| s.starts_with("./") || s.starts_with("../"))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The values one variable file (`terraform.tfvars`, `x.auto.tfvars.json`) assigns.
@@ -127,8 +156,22 @@ pub fn extract(
     body: &Body,
     siblings: &[Body],
     var_files: &[VarFile],
+    modules: &[ModuleSource],
 ) -> Extracted {
     let module = Module::new(text, body, siblings, var_files);
+    let mut out = extract_module(label_path, &module, body, modules);
+    out.policies.sort_by_key(|p| p.role_span.start);
+    out.notices.sort_by_key(|n| n.0.start);
+    out
+}
+
+/// The policies, providers and notices of one file of a module.
+fn extract_module(
+    label_path: &str,
+    module: &Module<'_>,
+    body: &Body,
+    modules: &[ModuleSource],
+) -> Extracted {
     let mut out = Extracted::default();
     let mut referenced = Vec::new();
     for block in body.blocks() {
@@ -141,10 +184,10 @@ pub fn extract(
                 if let Some(doc) = policy_document_reference(&attribute.value) {
                     referenced.push(doc);
                 }
-                let (instances, notice) = Eval::new(&module).instances(&block.body);
+                let (instances, notice) = Eval::new(module).instances(&block.body);
                 out.notices.extend(notice);
                 for instance in instances {
-                    let mut eval = Eval::new(&module);
+                    let mut eval = Eval::new(module);
                     eval.enter(&instance);
                     let document = eval.document(&attribute.value);
                     let role_name = block.body.get_attribute("name").and_then(|a| {
@@ -166,7 +209,7 @@ pub fn extract(
                 }
             }
             ("resource", ["aws_iam_openid_connect_provider", name]) => {
-                let mut eval = Eval::new(&module);
+                let mut eval = Eval::new(module);
                 let issuer = block
                     .body
                     .get_attribute("url")
@@ -189,19 +232,27 @@ pub fn extract(
                     span: span_of(&list.key, Span::default()),
                 });
             }
-            // A module that may create a role: its call names a role, OIDC or GitHub.
-            ("module", [name])
-                if ["oidc", "role", "github"].iter().any(|w| {
-                    (name.to_string() + &block.body.to_string())
-                        .to_ascii_lowercase()
-                        .contains(w)
-                }) =>
-            {
+            ("module", [name]) => {
                 let source = block
                     .body
                     .get_attribute("source")
                     .and_then(|a| a.value.as_str())
                     .unwrap_or("?");
+                if let Some(read) = modules.iter().find(|m| m.source == source) {
+                    if !read.files.is_empty() {
+                        out.merge(calls::call(label_path, module, name, block, read));
+                        continue;
+                    }
+                }
+                // A module that may create a role: its call names a role, OIDC or GitHub.
+                let may_create_role = ["oidc", "role", "github"].iter().any(|w| {
+                    (name.to_string() + &block.body.to_string())
+                        .to_ascii_lowercase()
+                        .contains(w)
+                });
+                if !may_create_role {
+                    continue;
+                }
                 let local = source.starts_with("./") || source.starts_with("../");
                 let how = if local {
                     "its roles are judged with their own defaults where the module's directory is scanned, not with this call's arguments"
@@ -223,10 +274,10 @@ pub fn extract(
             continue;
         }
         let span = span_of(*block, Span::default());
-        let (instances, notice) = Eval::new(&module).instances(&block.body);
+        let (instances, notice) = Eval::new(module).instances(&block.body);
         out.notices.extend(notice);
         for instance in instances {
-            let mut eval = Eval::new(&module);
+            let mut eval = Eval::new(module);
             eval.enter(&instance);
             let document = eval.policy_document(block, span);
             out.judge(
@@ -246,12 +297,16 @@ pub fn extract(
             );
         }
     }
-    out.policies.sort_by_key(|p| p.role_span.start);
-    out.notices.sort_by_key(|n| n.0.start);
     out
 }
 
 impl Extracted {
+    fn merge(&mut self, other: Extracted) {
+        self.policies.extend(other.policies);
+        self.providers.extend(other.providers);
+        self.notices.extend(other.notices);
+    }
+
     /// Keeps a rendered document for the rules, or says why it cannot be judged: a document
     /// with an undecided block or an unresolved structure would look tighter or looser than it
     /// is. What Terraform rejects is judged in any case.

@@ -19,7 +19,10 @@ pub(super) struct Module<'a> {
     pub(super) variables: HashMap<String, Definition<'a>>,
     /// Values the module's variable files assign (`terraform.tfvars`, `*.auto.tfvars`…), over
     /// the defaults, with the file each came from; only for declared variables, as Terraform.
-    pub(super) assigned: HashMap<String, (Node, String)>,
+    /// The last value says whether the value keeps its own spans (a module call's argument,
+    /// in the caller's coordinates) rather than taking the reference's.
+    pub(super) assigned: HashMap<String, (Node, String, bool)>,
+    pub(super) declared: Vec<String>,
     pub(super) locals: HashMap<String, Definition<'a>>,
     pub(super) documents: Vec<(String, &'a Block)>,
     pub(super) providers: HashMap<String, &'a Block>,
@@ -36,6 +39,7 @@ impl<'a> Module<'a> {
             text,
             variables: HashMap::new(),
             assigned: HashMap::new(),
+            declared: Vec::new(),
             locals: HashMap::new(),
             documents: Vec::new(),
             providers: HashMap::new(),
@@ -85,10 +89,11 @@ impl<'a> Module<'a> {
                 if declared.contains(name) {
                     module
                         .assigned
-                        .insert(name.clone(), (value.clone(), file.name.clone()));
+                        .insert(name.clone(), (value.clone(), file.name.clone(), false));
                 }
             }
         }
+        module.declared = declared;
         module
     }
 

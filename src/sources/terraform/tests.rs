@@ -5,7 +5,7 @@ use crate::sources::unresolved_expression;
 fn policies(text: &str, siblings: &[&str]) -> Vec<EmbeddedPolicy> {
     let body = parse(text).unwrap();
     let siblings: Vec<Body> = siblings.iter().map(|s| parse(s).unwrap()).collect();
-    extract("m.tf", text, &body, &siblings, &[]).policies
+    extract("m.tf", text, &body, &siblings, &[], &[]).policies
 }
 
 fn statement(policy: &EmbeddedPolicy) -> Node {
@@ -244,7 +244,7 @@ fn variable_files_load_in_terraform_order_and_override_defaults() {
     let text = "variable \"org\" {\n  default = \"d\"\n}\nresource \"aws_iam_role\" \"r\" {\n  assume_role_policy = jsonencode({ Statement = [{ Effect = \"Allow\", Condition = { StringLike = { \"k:sub\" = \"repo:${var.org}/*\" } } }] })\n}\n";
     let body = parse(text).unwrap();
     let sub = |files: &[VarFile]| {
-        let found = extract("m.tf", text, &body, &[], files).policies;
+        let found = extract("m.tf", text, &body, &[], files, &[]).policies;
         let s = statement(&found[0]);
         let v = &s
             .get("Condition")
@@ -261,4 +261,38 @@ fn variable_files_load_in_terraform_order_and_override_defaults() {
     assert_eq!(sub(&[]), "repo:d/*");
     assert_eq!(sub(std::slice::from_ref(&hcl)), "repo:octo/*");
     assert_eq!(sub(&[hcl, json]), "repo:later/*");
+}
+
+#[test]
+fn local_module_calls_bind_arguments_and_keep_the_caller_spans() {
+    let caller = "module \"m\" {\n  source   = \"./role\"\n  subjects = [\"repo:o/r:*\"]\n}\n";
+    let child = "variable \"subjects\" {\n  default = [\"repo:o/r:ref:refs/heads/main\"]\n}\nvariable \"name\" {}\nresource \"aws_iam_role\" \"this\" {\n  assume_role_policy = jsonencode({ Statement = [{ Effect = \"Allow\", Condition = { StringLike = { \"k:sub\" = var.subjects, \"k:x\" = \"${var.name}-x\" } } }] })\n}\n";
+    assert_eq!(local_module_sources(&parse(caller).unwrap()), ["./role"]);
+    let body = parse(caller).unwrap();
+    let modules = [ModuleSource {
+        source: "./role".to_string(),
+        files: vec![("main.tf".to_string(), child.to_string())],
+    }];
+    let found = extract("m.tf", caller, &body, &[], &[], &modules).policies;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].label, "m.tf: module.m.aws_iam_role.this");
+    let s = statement(&found[0]);
+    let like = &s
+        .get("Condition")
+        .unwrap()
+        .value
+        .get("StringLike")
+        .unwrap()
+        .value;
+    let NodeKind::Array(subjects) = &like.get("k:sub").unwrap().value.kind else {
+        panic!()
+    };
+    assert_eq!(subjects[0].as_str(), Some("repo:o/r:*"));
+    assert_eq!(
+        &caller[subjects[0].span.start..subjects[0].span.end],
+        "\"repo:o/r:*\""
+    );
+    // A value of the module itself points at the call.
+    let x = &like.get("k:x").unwrap().value;
+    assert_eq!(&caller[x.span.start..x.span.end], "\"m\"");
 }
