@@ -104,6 +104,11 @@ pub(super) fn call(
     out
 }
 
+/// True for a span of a caller's value on its way through the module.
+pub(super) fn from_caller(span: Span) -> bool {
+    span.start >= CALLER && span.end != usize::MAX
+}
+
 fn shift_span(span: Span) -> Span {
     Span::new(span.start + CALLER, span.end + CALLER)
 }

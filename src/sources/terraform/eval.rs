@@ -210,10 +210,16 @@ impl<'m, 'a> Eval<'m, 'a> {
                 let variable = for_expr.intro.value_var.as_str().to_string();
                 let mut out = Vec::new();
                 for item in items {
+                    // An element of a module call's argument keeps its place in the call.
+                    let place = if super::calls::from_caller(item.span) {
+                        item.span
+                    } else {
+                        span
+                    };
                     self.scope.push((variable.clone(), item));
                     let mut value = self.value(&for_expr.value_expr);
                     self.scope.pop();
-                    value.span = span;
+                    value.span = place;
                     out.push(value);
                 }
                 node(NodeKind::Array(out))

@@ -296,3 +296,29 @@ fn local_module_calls_bind_arguments_and_keep_the_caller_spans() {
     let x = &like.get("k:x").unwrap().value;
     assert_eq!(&caller[x.span.start..x.span.end], "\"m\"");
 }
+
+#[test]
+fn length_decides_counts() {
+    let text = "variable \"s\" {\n  default = []\n}\nresource \"aws_iam_role\" \"r\" {\n  count = length(var.s) > 0 ? 1 : 0\n  assume_role_policy = jsonencode({ Statement = [] })\n}\n";
+    assert!(policies(text, &[]).is_empty());
+    assert_eq!(policies(&text.replace("[]\n}", "[\"x\"]\n}"), &[]).len(), 1);
+}
+
+#[test]
+fn try_and_coalesce_take_the_first_known_value() {
+    let text = "variable \"a\" {\n  default = null\n}\nresource \"aws_iam_role\" \"r\" {\n  assume_role_policy = jsonencode({ Statement = [{ Effect = \"Allow\", Principal = { Federated = \"${try(upper(var.x), \"p\")}-${coalesce(var.a, \"\", \"q\")}-${trimprefix(\"repo:o\", \"repo:\")}\" }, Action = coalescelist([], [\"l\"]) }] })\n}\n";
+    let found = policies(text, &[]);
+    let s = statement(&found[0]);
+    let federated = &s
+        .get("Principal")
+        .unwrap()
+        .value
+        .get("Federated")
+        .unwrap()
+        .value;
+    assert_eq!(federated.as_str(), Some("p-q-o"));
+    let NodeKind::Array(actions) = &s.get("Action").unwrap().value.kind else {
+        panic!()
+    };
+    assert_eq!(actions[0].as_str(), Some("l"));
+}
