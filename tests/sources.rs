@@ -492,3 +492,32 @@ fn terraform_local_module_calls_are_judged_with_their_arguments() {
     let good = "fixtures/sources/terraform-constructs/module-call/good";
     assert!(findings(good).is_empty(), "{:#?}", findings(good));
 }
+
+#[test]
+fn terraform_role_module_family_with_dynamic_trust() {
+    // A role module that builds its GitHub trust from inputs with dynamic blocks, `count`,
+    // `try`, `coalescelist`, `length` and `trimprefix`, called as public modules' examples do.
+    let dir = "fixtures/sources/terraform-constructs/module-call-role-family";
+    let all = findings(dir);
+    let main = format!("{dir}/main.tf");
+    assert_finding(
+        &all,
+        "subject-admits-pull-request",
+        &main,
+        8,
+        5,
+        "module.ci_role.aws_iam_role.this[0]: statement 1",
+    );
+    assert_finding(
+        &all,
+        "subject-ref-prefix",
+        &main,
+        18,
+        24,
+        "module.deploy_role.aws_iam_role.this[0]",
+    );
+    // `pinned_role` is pinned; `disabled_role` (create = false) does not exist; the module on
+    // its own (github_oidc = false by default) trusts nobody.
+    assert_eq!(all.len(), 2, "{all:#?}");
+    insta::assert_snapshot!("terraform_module_call_role_family", human(dir));
+}
