@@ -67,6 +67,8 @@ struct Loaded {
     /// Findings made while parsing (syntax errors).
     findings: Vec<Finding>,
     notice: Option<Notice>,
+    /// Parts of the file that were not evaluated (Terraform constructs), each with its place.
+    notices: Vec<Notice>,
 }
 
 pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
@@ -142,6 +144,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
     for (file, findings) in loaded.into_iter().zip(checked) {
         report.files_scanned += usize::from(file.read);
         report.notices.extend(file.notice);
+        report.notices.extend(file.notices);
         let mut all: Vec<Finding> = file.findings.into_iter().chain(findings).collect();
         share_redactions(&mut all);
         for finding in all {
@@ -541,9 +544,26 @@ fn embedded(extracted: Extracted) -> Parsed {
         .into_iter()
         // A document that is one unresolved expression (`!ImportValue`, `file(...)`), or whose
         // statements or conditions are, cannot be judged: it is not analysed.
-        .filter(|embedded| sources::structure_is_resolved(&embedded.document))
+        // What the source format rejects is reported in any case.
+        .filter(|embedded| {
+            sources::structure_is_resolved(&embedded.document) || !embedded.problems.is_empty()
+        })
         .map(|embedded| {
-            let (policy, problems) = build_policy(&embedded.document);
+            let (policy, mut problems) = match sources::structure_is_resolved(&embedded.document) {
+                true => build_policy(&embedded.document),
+                false => (None, Vec::new()),
+            };
+            problems.extend(
+                embedded
+                    .problems
+                    .iter()
+                    .map(|(span, message)| PolicyProblem {
+                        kind: crate::policy::ProblemKind::Invalid,
+                        message: message.clone(),
+                        span: *span,
+                        related: None,
+                    }),
+            );
             let policy = policy.unwrap_or(TrustPolicy {
                 version: None,
                 statements: Vec::new(),
@@ -614,8 +634,10 @@ fn load_terraform(source: Arc<SourceFile>, file: &Discovered) -> Loaded {
             return loaded;
         }
     };
+    // Sibling, variable and module files are read only inside the scan root (a link planted in
+    // the repository must not make trustlint read a file of the runner).
     let root = sibling_root(file);
-    let siblings: Vec<_> = source
+    let mut entries: Vec<PathBuf> = source
         .path
         .parent()
         .and_then(|dir| std::fs::read_dir(dir).ok())
@@ -623,19 +645,80 @@ fn load_terraform(source: Arc<SourceFile>, file: &Discovered) -> Loaded {
         .flatten()
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| has_extension(path, "tf") && *path != source.path)
-        .filter_map(|path| source::read_sibling(&path, &root))
+        .filter(|path| *path != source.path)
+        .collect();
+    entries.sort();
+    let siblings: Vec<_> = entries
+        .iter()
+        .filter(|path| has_extension(path, "tf"))
+        .filter_map(|path| source::read_sibling(path, &root))
         // Only variables and locals are taken from siblings: skip parsing the rest.
         .filter(|text| text.contains("variable") || text.contains("locals"))
         .filter_map(|text| sources::terraform::parse(&text).ok())
         .collect();
-    let (policies, providers) =
-        sources::terraform::extract(&source.display_path, &source.text, &body, &siblings);
+    // The variable files Terraform loads on its own, in its order.
+    let mut var_files: Vec<(u8, &PathBuf)> = entries
+        .iter()
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?;
+            Some((sources::terraform::var_file_rank(name)?, path))
+        })
+        .collect();
+    var_files.sort();
+    let var_files: Vec<_> = var_files
+        .into_iter()
+        .filter_map(|(_, path)| {
+            let text = source::read_sibling(path, &root)?;
+            let name = path.file_name()?.to_str()?;
+            sources::terraform::parse_var_file(name, &text)
+        })
+        .collect();
+    // The `.tf` files of the directories of the file's local module calls.
+    let dir = source.path.parent().map(std::path::Path::to_path_buf);
+    let modules: Vec<_> = sources::terraform::local_module_sources(&body)
+        .into_iter()
+        .map(|module_source| {
+            let files = dir
+                .as_ref()
+                .and_then(|d| std::fs::read_dir(d.join(&module_source)).ok())
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| has_extension(path, "tf"))
+                .filter_map(|path| {
+                    let name = path.file_name()?.to_str()?.to_string();
+                    Some((name, source::read_sibling(&path, &root)?))
+                })
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+                .collect();
+            sources::terraform::ModuleSource {
+                source: module_source,
+                files,
+            }
+        })
+        .collect();
+    let found = sources::terraform::extract(
+        &source.display_path,
+        &source.text,
+        &body,
+        &siblings,
+        &var_files,
+        &modules,
+    );
+    for (span, message) in found.notices {
+        let at = source.line_col(span.start);
+        loaded.notices.push(Notice {
+            path: source.display_path.clone(),
+            message: format!("line {}, column {}: {message}", at.line, at.column),
+        });
+    }
     loaded.parsed = Some((
         source,
         embedded(Extracted {
-            policies,
-            providers,
+            policies: found.policies,
+            providers: found.providers,
         }),
     ));
     loaded
