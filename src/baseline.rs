@@ -62,15 +62,16 @@ impl Baseline {
     }
 
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).expect("baseline serializes");
+        let mut text =
+            crate::escape::json(&serde_json::to_string_pretty(self).expect("baseline serializes"));
         text.push('\n');
         text
     }
 
     /// Reads a baseline file; the error says what is wrong with it.
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("baseline {}: {e}", path.display()))?;
+        let text = crate::source::read_text(path)
+            .map_err(|skip| format!("baseline {}: {}", path.display(), skip.reason))?;
         let baseline: Baseline = serde_json::from_str(&text)
             .map_err(|e| format!("baseline {}: not a trustlint baseline: {e}", path.display()))?;
         if baseline.version != VERSION {

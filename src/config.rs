@@ -134,17 +134,24 @@ impl Config {
         };
         while let Some(d) = dir {
             let candidate = d.join(FILE_NAME);
-            if candidate.is_file() {
-                return Config::load(&candidate);
+            // Anything by that name is the configuration: a FIFO or a link to a device is an
+            // error, not a silent default. Its links may not lead out of its directory.
+            if std::fs::symlink_metadata(&candidate).is_ok() {
+                return Config::load_within(&candidate, Some(&d));
             }
             dir = d.parent().map(Path::to_path_buf);
         }
         Ok(Config::default())
     }
 
+    /// Reads `--config FILE` (named by the user: it may be anywhere).
     pub fn load(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: {e}", crate::source::display_path(path)))?;
+        Config::load_within(path, None)
+    }
+
+    fn load_within(path: &Path, within: Option<&Path>) -> Result<Config, String> {
+        let text = crate::source::read_text_within(path, within)
+            .map_err(|skip| format!("{}: {}", crate::source::display_path(path), skip.reason))?;
         let mut config = Config::parse(&text)
             .map_err(|e| format!("{}: {e}", crate::source::display_path(path)))?;
         config.path = Some(path.to_path_buf());
@@ -519,6 +526,10 @@ mod de {
                 if s.trim().is_empty() {
                     Err("the trust-policy path is empty".into())
                 } else {
+                    // The repository's own config must not make trustlint read (and quote)
+                    // files elsewhere on the runner.
+                    crate::source::relative_inside(std::path::Path::new(s))
+                        .map_err(|why| format!("`{s}` is {why}"))?;
                     Ok(s.to_string())
                 }
             })

@@ -17,6 +17,9 @@
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod escape;
+#[doc(hidden)]
+pub mod harness;
 pub mod iam;
 pub mod policy;
 pub mod predict;

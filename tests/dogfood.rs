@@ -28,7 +28,16 @@ fn own_workflows_and_action_are_clean() {
 
 #[test]
 fn own_repository_is_clean_outside_the_fixtures() {
-    let (code, report) = check(&[".", "--exclude", "fixtures", "--exclude", "tests"]);
+    // fuzz/corpus holds deliberately flawed seeds, like fixtures/.
+    let (code, report) = check(&[
+        ".",
+        "--exclude",
+        "fixtures",
+        "--exclude",
+        "tests",
+        "--exclude",
+        "fuzz",
+    ]);
     assert_eq!(report["findings"], Value::Array(vec![]), "{report}");
     assert_eq!(code, Some(0));
 }
@@ -42,7 +51,11 @@ fn read(path: &str) -> String {
 #[test]
 fn actions_are_pinned_by_full_sha_with_a_version_comment() {
     let pinned = regex::Regex::new(r"uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d").unwrap();
-    for path in ["action.yml", ".github/workflows/ci.yml"] {
+    for path in [
+        "action.yml",
+        ".github/workflows/ci.yml",
+        ".github/workflows/release.yml",
+    ] {
         let text = read(path);
         let uses: Vec<&str> = text
             .lines()
@@ -60,7 +73,7 @@ fn actions_are_pinned_by_full_sha_with_a_version_comment() {
 }
 
 #[test]
-fn the_action_installs_from_its_own_source_and_outputs_the_sarif_path() {
+fn the_action_installs_a_release_or_builds_and_outputs_the_sarif_path() {
     let text = read("action.yml");
     for needle in [
         "  paths:\n",
@@ -69,13 +82,25 @@ fn the_action_installs_from_its_own_source_and_outputs_the_sarif_path() {
         "  args:\n",
         "  sarif:\n",
         "using: composite",
-        "cargo install --path \"$GITHUB_ACTION_PATH\" --locked",
-        "--format sarif --output",
-        "--format github",
-        "Cargo.lock",
+        "TRUSTLINT_ACTION_REF: ${{ github.action_ref }}",
+        "action/install.sh",
+        "steps.release.outputs.found != 'true'",
+        "action/cache-key.sh",
+        "action/setup-rust.sh",
+        "cargo install --locked --path \"$GITHUB_ACTION_PATH\"",
+        "action/run.sh",
     ] {
         assert!(text.contains(needle), "action.yml lacks {needle:?}");
     }
+    // The scan runs once, in run.sh; the annotations are made from its report.
+    assert_eq!(text.matches("check --format").count(), 0, "action.yml");
+    let run = read("action/run.sh");
+    assert_eq!(
+        run.matches("\"$bin\" check").count(),
+        1,
+        "one scan in run.sh"
+    );
+    assert!(run.contains("--format sarif --output"));
     // Inputs reach the scripts through the environment, never pasted into them.
     for line in text.lines().filter(|l| l.contains("${{ inputs.")) {
         assert!(line.trim_start().starts_with("TRUSTLINT_"), "{line}");

@@ -4,8 +4,9 @@
 //!
 //! Needs `TRUSTLINT_PRE_COMMIT`, the path of a `pre-commit` executable; `bash .ci/run` installs
 //! one into `target/ci-venv` and sets it. `try-repo` installs the hook into a fresh temporary
-//! store each time; its release build goes to `target/pre-commit-build` (`CARGO_TARGET_DIR`), so
-//! that only the first install of a CI run compiles.
+//! store each time; its release build goes to the build directory of this test run
+//! (`$CARGO_TARGET_DIR`, else `target/`), where `.ci/run` has already built the release binary
+//! for the wheel, so that the hook's `cargo install` finds it up to date.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -43,7 +44,9 @@ fn git(dir: &Path, args: &[&str]) {
 
 fn pre_commit(pre_commit: &Path, dir: &Path, files: &[&str]) -> Output {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let target = here.join("target");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| here.join("target"));
     Command::new(pre_commit)
         .current_dir(dir)
         .args([
@@ -54,7 +57,7 @@ fn pre_commit(pre_commit: &Path, dir: &Path, files: &[&str]) -> Output {
             "--files",
         ])
         .args(files)
-        .env("CARGO_TARGET_DIR", target.join("pre-commit-build"))
+        .env("CARGO_TARGET_DIR", target)
         .env("NO_COLOR", "1")
         .output()
         .expect("pre-commit runs")

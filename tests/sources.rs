@@ -192,7 +192,7 @@ fn terraform_module_and_roles() {
         module,
         40,
         18,
-        "aws_iam_role.this: statement 1",
+        "aws_iam_role.this[0]: statement 1",
     );
     let roles = "fixtures/sources/terraform/roles.tf";
     assert_finding(
@@ -291,4 +291,233 @@ fn templates_with_unknown_structure_are_not_judged() {
     // Neither an invalid-policy finding nor a missing `sub`: the condition may be there.
     assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{stdout}");
     assert_eq!(code, 0);
+}
+
+/// (path, message) of every notice a scan prints on stderr.
+fn notices(path: &str) -> Vec<String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustlint"))
+        .args(["check", path, "--format", "json"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .output()
+        .expect("runs trustlint");
+    String::from_utf8(output.stderr)
+        .expect("utf-8 output")
+        .lines()
+        .filter_map(|l| l.strip_prefix("trustlint: note: "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn terraform_documents_alone_are_judged_and_rejected_statements_reported() {
+    let bad = "fixtures/sources/terraform-constructs/documents/bad";
+    let all = findings(bad);
+    let file = format!("{bad}/trust.tf");
+    // A file with only a trust document, no role: read and judged.
+    assert_finding(
+        &all,
+        "subject-org-wide",
+        &file,
+        18,
+        19,
+        "data.aws_iam_policy_document.deploy_trust: statement 1",
+    );
+    // What Terraform rejects is reported, and the statement is judged as meant.
+    for (line, column, what) in [
+        (25, 5, "`action`"),
+        (26, 5, "`principal`"),
+        (38, 7, "`value`"),
+    ] {
+        assert!(
+            all.iter().any(|f| f.0 == "invalid-policy"
+                && f.2 == line
+                && f.3 == column
+                && f.4.contains("Terraform rejects")
+                && f.4.contains(what)),
+            "{what}: {all:#?}"
+        );
+    }
+    insta::assert_snapshot!("terraform_documents_bad", human(bad));
+    let good = "fixtures/sources/terraform-constructs/documents/good";
+    assert!(findings(good).is_empty(), "{:#?}", findings(good));
+}
+
+#[test]
+fn terraform_documents_not_evaluated_get_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = file(\"trust.json\")\n}\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    assert!(findings(path).is_empty());
+    let notices = notices(path);
+    assert!(
+        notices.iter().any(|n| n.contains("line 2, column 24: aws_iam_role.r: the document `file(\"trust.json\")` is not evaluated")),
+        "{notices:#?}"
+    );
+}
+
+#[test]
+fn terraform_variables_without_defaults_keep_subject_rules_judging() {
+    let bad = "fixtures/sources/terraform-constructs/unresolved-variables/bad";
+    let all = findings(bad);
+    let file = format!("{bad}/main.tf");
+    // `repo:${var.github_org}/${var.repo_name}:*`: a name with `_` must not silence the rules.
+    assert_finding(
+        &all,
+        "subject-admits-pull-request",
+        &file,
+        25,
+        68,
+        "aws_iam_role.deploy: statement 1",
+    );
+    assert_finding(
+        &all,
+        "subject-org-wide",
+        &file,
+        41,
+        68,
+        "aws_iam_role.org_wide",
+    );
+    assert!(
+        all.iter().all(|f| f
+            .4
+            .contains("variable `github_org` has no default: analysed as `github-org`")),
+        "{all:#?}"
+    );
+    insta::assert_snapshot!("terraform_unresolved_variables_bad", human(bad));
+    let good = "fixtures/sources/terraform-constructs/unresolved-variables/good";
+    assert!(findings(good).is_empty(), "{:#?}", findings(good));
+}
+
+#[test]
+fn terraform_count_and_for_each_expand_instances() {
+    let bad = "fixtures/sources/terraform-constructs/count-for-each/bad";
+    let all = findings(bad);
+    let file = format!("{bad}/main.tf");
+    // One finding per instance of `for_each = toset(var.repositories)`.
+    for repo in ["octo-org/app", "octo-org/web"] {
+        assert_finding(
+            &all,
+            "subject-admits-pull-request",
+            &file,
+            20,
+            70,
+            &format!("aws_iam_role.per_repo[\"{repo}\"]: statement 1"),
+        );
+    }
+    // An undecided `count` is judged as if the role exists, and says so.
+    assert!(
+        all.iter().any(|f| f.0 == "missing-sub-condition"
+            && f.4
+                .contains("`count = var.create_legacy ? 1 : 0` is not decided")),
+        "{all:#?}"
+    );
+    insta::assert_snapshot!("terraform_count_for_each_bad", human(bad));
+    // `count = var.provider_arn != null ? 1 : 0` with the default null, and `for_each = {}`:
+    // the roles do not exist.
+    let good = "fixtures/sources/terraform-constructs/count-for-each/good";
+    assert!(findings(good).is_empty(), "{:#?}", findings(good));
+}
+
+#[test]
+fn terraform_variable_files_override_defaults() {
+    let bad = "fixtures/sources/terraform-constructs/tfvars/bad";
+    let all = findings(bad);
+    // terraform.tfvars pins a branch; widen.auto.tfvars.json, loaded after it, widens it.
+    assert_finding(
+        &all,
+        "subject-org-wide",
+        &format!("{bad}/main.tf"),
+        16,
+        70,
+        "aws_iam_role.deploy: statement 1",
+    );
+    assert!(
+        all[0]
+            .4
+            .contains("variable `subject` = `repo:octo-org/*` from widen.auto.tfvars.json"),
+        "{all:#?}"
+    );
+    insta::assert_snapshot!("terraform_tfvars_bad", human(bad));
+    // A loose default that terraform.tfvars pins; an undeclared value is ignored, as Terraform.
+    let good = "fixtures/sources/terraform-constructs/tfvars/good";
+    assert!(findings(good).is_empty(), "{:#?}", findings(good));
+}
+
+#[test]
+fn terraform_module_calls_get_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"deploy_role\" {\n  source   = \"./modules/role\"\n  subjects = [\"repo:o/r:pull_request\"]\n}\nmodule \"github_oidc\" {\n  source  = \"terraform-aws-modules/iam/aws//modules/iam-github-oidc-role\"\n}\nmodule \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n",
+    )
+    .unwrap();
+    let notices = notices(dir.path().to_str().unwrap());
+    assert!(
+        notices.iter().any(|n| n.contains(
+            "line 1, column 1: module `deploy_role` (source `./modules/role`) is not evaluated"
+        )),
+        "{notices:#?}"
+    );
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("line 5, column 1: module `github_oidc`") && n.contains("plan")),
+        "{notices:#?}"
+    );
+    // A module that does not look like it creates a role is not noticed.
+    assert!(!notices.iter().any(|n| n.contains("`vpc`")), "{notices:#?}");
+}
+
+#[test]
+fn terraform_local_module_calls_are_judged_with_their_arguments() {
+    let bad = "fixtures/sources/terraform-constructs/module-call/bad";
+    let all = findings(bad);
+    // At the argument of the call the value came from, not inside the module.
+    assert_finding(
+        &all,
+        "subject-admits-pull-request",
+        &format!("{bad}/main.tf"),
+        5,
+        15,
+        "module.deploy_role.aws_iam_role.this: statement 1",
+    );
+    // The module's defaults (pinned), in the call without arguments and in the module itself.
+    assert_eq!(all.len(), 1, "{all:#?}");
+    insta::assert_snapshot!("terraform_module_call_bad", human(bad));
+    // An environment-pinned subject; a call with `count = 0` creates nothing.
+    let good = "fixtures/sources/terraform-constructs/module-call/good";
+    assert!(findings(good).is_empty(), "{:#?}", findings(good));
+}
+
+#[test]
+fn terraform_role_module_family_with_dynamic_trust() {
+    // A role module that builds its GitHub trust from inputs with dynamic blocks, `count`,
+    // `try`, `coalescelist`, `length` and `trimprefix`, called as public modules' examples do.
+    let dir = "fixtures/sources/terraform-constructs/module-call-role-family";
+    let all = findings(dir);
+    let main = format!("{dir}/main.tf");
+    assert_finding(
+        &all,
+        "subject-admits-pull-request",
+        &main,
+        8,
+        5,
+        "module.ci_role.aws_iam_role.this[0]: statement 1",
+    );
+    assert_finding(
+        &all,
+        "subject-ref-prefix",
+        &main,
+        18,
+        24,
+        "module.deploy_role.aws_iam_role.this[0]",
+    );
+    // `pinned_role` is pinned; `disabled_role` (create = false) does not exist; the module on
+    // its own (github_oidc = false by default) trusts nobody.
+    assert_eq!(all.len(), 2, "{all:#?}");
+    insta::assert_snapshot!("terraform_module_call_role_family", human(dir));
 }

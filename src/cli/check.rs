@@ -2,6 +2,7 @@
 
 use super::{exit, usage_error};
 use crate::config::Config;
+use crate::escape::{emit, Commands};
 use crate::report::{render, Format, RenderOptions};
 use crate::rules::{all_rules, find_rule, Rule, Severity};
 use crate::scan::{scan, ScanOptions};
@@ -124,12 +125,12 @@ pub fn run(args: &CheckArgs) -> i32 {
             return usage_error(format!("writing the baseline {}: {e}", path.display()));
         }
         if !args.quiet {
-            eprintln!(
+            super::eprint_line(&format!(
                 "trustlint: wrote {} ({} {})",
-                path.display(),
+                crate::source::neutralize(&path.display().to_string()),
                 recorded.findings.len(),
                 crate::report::plural(recorded.findings.len(), "finding")
-            );
+            ));
         }
         return exit::OK;
     }
@@ -138,11 +139,11 @@ pub fn run(args: &CheckArgs) -> i32 {
     }
     if !args.quiet {
         for notice in &report.notices {
-            eprintln!(
+            super::eprint_line(&format!(
                 "trustlint: note: {}: {}",
                 crate::source::neutralize(&notice.path),
                 crate::source::neutralize(&notice.message)
-            );
+            ));
         }
     }
     let color = match args.color {
@@ -154,23 +155,35 @@ pub fn run(args: &CheckArgs) -> i32 {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let text = render(
-        &report,
-        args.format,
-        RenderOptions {
-            color,
-            quiet: args.quiet,
-        },
+    let commands = if args.format == Format::Github {
+        Commands::Annotations
+    } else {
+        Commands::None
+    };
+    let text = emit(
+        &render(
+            &report,
+            args.format,
+            RenderOptions {
+                color,
+                quiet: args.quiet,
+            },
+        ),
+        commands,
     );
     let written = match &args.output {
-        Some(path) => write_atomically(path, &text),
-        None => std::io::stdout().lock().write_all(text.as_bytes()),
+        Some(path) => write_atomically(path, &text)
+            .map_err(|e| format!("writing the report to {}: {e}", path.display())),
+        None => match std::io::stdout().lock().write_all(text.as_bytes()) {
+            // A closed pipe (`| head`) is not the user's error.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(format!("writing the report: {e}"))
+            }
+            _ => Ok(()),
+        },
     };
     if let Err(e) = written {
-        // A closed pipe (`| head`) is not the user's error.
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return usage_error(format!("writing the report: {e}"));
-        }
+        return usage_error(e);
     }
     let threshold = Severity::from(args.fail_on);
     if report.findings.iter().any(|f| f.severity >= threshold) {
@@ -204,25 +217,48 @@ fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static dyn 
 
 /// Writes to a temporary file beside `path`, then renames it over `path`: readers never see a
 /// half-written report.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+///
+/// The repository being scanned may have planted links where the report goes, so: the temporary
+/// file has an unpredictable name and is created exclusively (`O_EXCL`, never through a link);
+/// a symbolic link (or anything but a regular file) at `path` is refused rather than followed;
+/// and should one appear after that check, `rename` replaces the link itself, never its target.
+/// On failure the temporary file is removed.
+pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::{Error, ErrorKind};
+    if path.file_name().is_none() {
+        return Err(Error::new(ErrorKind::InvalidInput, "needs a file name"));
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "is a symbolic link; trustlint does not write through links (remove it or name another file)",
+            ))
+        }
+        Ok(meta) if !meta.is_file() => {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "exists and is not a regular file",
+            ))
+        }
+        _ => {}
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "--output needs a file name",
-        )
-    })?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".trustlint-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    #[cfg(unix)]
+    {
+        // tempfile creates 0600; a report is as readable as any file the user writes.
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    result
+    // Dropping the temporary file (on any error above or here) deletes it.
+    tmp.persist(path).map(drop).map_err(|e| e.error)
 }

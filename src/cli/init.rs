@@ -37,7 +37,10 @@ pub fn run(args: &InitArgs) -> i32 {
     if let Err(e) = std::fs::write(&target, text) {
         return usage_error(format!("writing {}: {e}", target.display()));
     }
-    eprintln!("trustlint: wrote {}", target.display());
+    super::eprint_line(&format!(
+        "trustlint: wrote {}",
+        crate::source::neutralize(&target.display().to_string())
+    ));
     exit::OK
 }
 

@@ -78,8 +78,20 @@ pub fn main() -> i32 {
     }
 }
 
-/// Prints an error the user must fix and returns exit code 2.
+/// Prints an error the user must fix and returns exit code 2. The message is one line: it may
+/// echo keys of a repository's trustlint.toml or names of its files.
 pub(crate) fn usage_error(message: impl std::fmt::Display) -> i32 {
-    eprintln!("trustlint: error: {message}");
+    eprint_line(&format!(
+        "trustlint: error: {}",
+        crate::escape::value(&message.to_string())
+    ));
     exit::ERROR
+}
+
+/// Writes a line to stderr through [`crate::escape::emit`].
+pub(crate) fn eprint_line(line: &str) {
+    eprintln!(
+        "{}",
+        crate::escape::emit(line, crate::escape::Commands::None)
+    );
 }

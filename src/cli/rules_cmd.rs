@@ -59,7 +59,10 @@ pub fn rules(args: &RulesArgs) -> i32 {
 pub fn explain(args: &ExplainArgs) -> i32 {
     match find_rule(&args.rule) {
         Some(rule) => {
-            print!("{}", rule.meta().page);
+            print!(
+                "{}",
+                crate::escape::emit(rule.meta().page, crate::escape::Commands::None)
+            );
             exit::OK
         }
         None => usage_error(format!(

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 use serde_json::{json, Map, Value};
 
+use crate::escape::{emit, Commands};
 use crate::iam::{
     action_outcome, aws_always_sets, closest_allow, evaluate, principal_outcome, Decision,
     Evaluation, Request, StatementOutcome, Truth,
@@ -47,13 +48,13 @@ pub fn run(args: &SimulateArgs) -> i32 {
     match simulate(args) {
         Ok(output) => {
             for warning in &output.warnings {
-                eprintln!("{}", neutralize(warning));
+                eprintln!("{}", emit(&neutralize(warning), Commands::None));
             }
-            print!("{}", output.stdout);
+            print!("{}", emit(&output.stdout, Commands::None));
             output.code
         }
         Err(message) => {
-            eprintln!("{}", neutralize(&message));
+            eprintln!("{}", emit(&message, Commands::None));
             2
         }
     }
@@ -63,6 +64,23 @@ struct Output {
     stdout: String,
     warnings: Vec<String>,
     code: i32,
+}
+
+/// Everything `simulate` would write (stdout, then the stderr lines) before the last pass
+/// through [`emit`]; for the fuzz harness, which checks the output invariants on it.
+#[doc(hidden)]
+pub fn unemitted(args: &SimulateArgs) -> String {
+    match simulate(args) {
+        Ok(output) => {
+            let mut out = output.stdout;
+            for warning in &output.warnings {
+                out.push_str(&neutralize(warning));
+                out.push('\n');
+            }
+            out
+        }
+        Err(message) => message,
+    }
 }
 
 fn simulate(args: &SimulateArgs) -> Result<Output, String> {
@@ -87,16 +105,26 @@ fn simulate(args: &SimulateArgs) -> Result<Output, String> {
 
 /// Reads and parses the policy; problems that leave a usable model come back as warnings.
 fn load(path: &std::path::Path) -> Result<(SourceFile, TrustPolicy, Vec<String>), String> {
-    let shown = crate::source::display_path(path);
+    let shown = neutralize(&crate::source::display_path(path));
     let text = read_text(path)
         .map_err(|skipped| format!("{shown}: error: cannot read the policy: {}", skipped.reason))?;
     let file = SourceFile::new(path, text);
     let at = |span: Span| {
         let lc = file.line_col(span.start);
-        format!("{}:{}:{}", file.display_path, lc.line, lc.column)
+        format!(
+            "{}:{}:{}",
+            neutralize(&file.display_path),
+            lc.line,
+            lc.column
+        )
     };
-    let root = parse_json(&file.text)
-        .map_err(|e| format!("{}: error: invalid JSON: {}", at(e.span), e.message))?;
+    let root = parse_json(&file.text).map_err(|e| {
+        format!(
+            "{}: error: invalid JSON: {}",
+            at(e.span),
+            neutralize(&e.message)
+        )
+    })?;
     let (policy, problems) = build_policy(&root);
     let describe = |severity: &str| {
         problems
@@ -106,7 +134,11 @@ fn load(path: &std::path::Path) -> Result<(SourceFile, TrustPolicy, Vec<String>)
                     ProblemKind::DuplicateKey => " (duplicate key)",
                     ProblemKind::Invalid => "",
                 };
-                format!("{}: {severity}{kind}: {}", at(p.span), p.message)
+                format!(
+                    "{}: {severity}{kind}: {}",
+                    at(p.span),
+                    neutralize(&p.message)
+                )
             })
             .collect::<Vec<_>>()
     };
@@ -118,7 +150,10 @@ fn load(path: &std::path::Path) -> Result<(SourceFile, TrustPolicy, Vec<String>)
         None => {
             let mut errors = describe("error");
             if errors.is_empty() {
-                errors.push(format!("{}: error: not a trust policy", file.display_path));
+                errors.push(format!(
+                    "{}: error: not a trust policy",
+                    neutralize(&file.display_path)
+                ));
             }
             Err(errors.join("\n"))
         }
@@ -178,28 +213,32 @@ fn build_request(args: &SimulateArgs, policy: &TrustPolicy) -> Result<Request, S
         .map(|(k, _)| k.as_str())
         .filter(|k| !k.contains(':'))
         .collect();
+    let shown = |s: &str| neutralize(s);
     let prefix = match (short.first(), &principal) {
         (None, _) => None,
         (Some(_), Some(p)) => Some(key_prefix(p).ok_or_else(|| {
             format!(
-                "error: cannot qualify claim \"{}\": the principal {p} is not an OIDC identity provider; write the full condition key (ISSUER:{})",
-                short[0], short[0]
+                "error: cannot qualify claim \"{}\": the principal {} is not an OIDC identity provider; write the full condition key (ISSUER:{})",
+                shown(short[0]), shown(p), shown(short[0])
             )
         })?),
         (Some(k), None) if providers.len() > 1 => {
             let list: Vec<String> = providers
                 .iter()
-                .map(|p| format!("  --principal {p}"))
+                .map(|p| format!("  --principal {}", shown(p)))
                 .collect();
             return Err(format!(
-                "error: claim \"{k}\" has no issuer prefix, and the policy trusts {} identity providers; say which one issued the token:\n{}",
+                "error: claim \"{}\" has no issuer prefix, and the policy trusts {} identity providers; say which one issued the token:\n{}",
+                shown(k),
                 providers.len(),
                 list.join("\n")
             ));
         }
         (Some(k), None) => {
             return Err(format!(
-                "error: claim \"{k}\" has no issuer prefix, and the policy names no OIDC identity provider to take it from; write the full condition key (ISSUER:{k}) or pass --principal"
+                "error: claim \"{}\" has no issuer prefix, and the policy names no OIDC identity provider to take it from; write the full condition key (ISSUER:{}) or pass --principal",
+                shown(k),
+                shown(k)
             ));
         }
     };
@@ -292,21 +331,7 @@ fn render_json(
         "statements": statements,
     });
     let text = serde_json::to_string_pretty(&document).expect("a JSON value serializes");
-    format!("{}\n", escape_json_controls(&text))
-}
-
-/// serde_json escapes only C0 controls; escape DEL, C1 controls and bidi overrides too, as JSON
-/// `\uXXXX` escapes, so that the printed text is safe for a terminal and parses to the same value.
-fn escape_json_controls(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c != '\n' && neutralize(c.encode_utf8(&mut [0; 4])).len() != c.len_utf8() {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    format!("{}\n", crate::escape::json(&text))
 }
 
 fn render_human(
@@ -323,23 +348,27 @@ fn render_human(
     };
     out.push_str(decision);
     out.push('\n');
-    out.push_str(&evaluation.reason);
+    // Every piece that may hold text from the file or the command line is one escaped line.
+    out.push_str(&neutralize(&evaluation.reason));
     out.push_str("\n\nrequest\n");
     out.push_str(&format!(
         "  principal  {}\n",
-        request
-            .principal
-            .as_deref()
-            .unwrap_or("(not given: the provider each statement names)")
+        neutralize(
+            request
+                .principal
+                .as_deref()
+                .unwrap_or("(not given: the provider each statement names)")
+        )
     ));
-    out.push_str(&format!("  action     {}\n", request.action));
+    out.push_str(&format!("  action     {}\n", neutralize(&request.action)));
     if request.claims.is_empty() {
         out.push_str("  claims     (none)\n");
     }
     for (key, value) in &request.claims {
         out.push_str(&format!(
-            "  claim      {key} = {}\n",
-            serde_json::to_string(value).unwrap_or_default()
+            "  claim      {} = {}\n",
+            neutralize(key),
+            neutralize(&serde_json::to_string(value).unwrap_or_default())
         ));
     }
 
@@ -352,21 +381,27 @@ fn render_human(
         };
         out.push_str(&format!(
             "\n{}, {}: {verdict}\n",
-            statement.label(),
+            neutralize(&statement.label()),
             effect_name(outcome.effect)
         ));
         let (_, principal_why) = principal_outcome(statement, request);
         let (_, action_why) = action_outcome(statement, request);
         out.push_str(&format!(
-            "  {:<8} principal: {principal_why}\n",
-            outcome.principal.as_str()
+            "  {:<8} principal: {}\n",
+            outcome.principal.as_str(),
+            neutralize(&principal_why)
         ));
         out.push_str(&format!(
-            "  {:<8} action: {action_why}\n",
-            outcome.action.as_str()
+            "  {:<8} action: {}\n",
+            outcome.action.as_str(),
+            neutralize(&action_why)
         ));
         for c in &outcome.conditions {
-            out.push_str(&format!("  {:<8} {}\n", c.truth.as_str(), c.explanation));
+            out.push_str(&format!(
+                "  {:<8} {}\n",
+                c.truth.as_str(),
+                neutralize(&c.explanation)
+            ));
         }
     }
 
@@ -374,6 +409,7 @@ fn render_human(
     if !absent.is_empty() {
         out.push('\n');
         for key in absent {
+            let key = neutralize(&key);
             if aws_always_sets(&key) {
                 out.push_str(&format!(
                     "note: the policy tests {key}, which AWS sets on every request: give its value with --claim {key}=VALUE, or conditions on it stay unknown\n"
@@ -388,7 +424,7 @@ fn render_human(
 
     // Everything above may hold text from the file or the command line; the snippet is
     // neutralized piece by piece (it may carry the colour codes of the theme).
-    let mut out = neutralize(&out);
+    let mut out = crate::escape::text(&out);
     if let Some(snippet) = snippet(file, policy, request, evaluation) {
         out.push('\n');
         out.push_str(&snippet);
@@ -492,6 +528,21 @@ fn snippet(
     if labels.is_empty() {
         return None;
     }
+    // miette cannot lay out labels far into a line (minified JSON): no snippet then.
+    let line_len = |at: usize| {
+        let at = at.min(source.text.len());
+        let start = source.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = source.text[at..]
+            .find('\n')
+            .map_or(source.text.len(), |i| at + i);
+        end - start
+    };
+    if labels
+        .iter()
+        .any(|l| line_len(l.offset()) > crate::report::human::MAX_SNIPPET_LINE)
+    {
+        return None;
+    }
     let diagnostic = MietteDiagnostic::new(neutralize(&message))
         .with_severity(severity)
         .with_labels(labels);
@@ -534,7 +585,7 @@ impl NeutralSource {
             if c == '\r' && matches!(chars.peek(), Some((_, '\n'))) {
                 continue;
             }
-            text.push_str(&neutralize(c.encode_utf8(&mut [0; 4])));
+            text.push_str(&crate::escape::text(c.encode_utf8(&mut [0; 4])));
         }
         map[original.len()] = text.len();
         NeutralSource { text, map }
@@ -564,7 +615,7 @@ mod tests {
     #[test]
     fn json_escapes_terminal_controls_but_keeps_the_value() {
         let text = serde_json::to_string(&json!({"sid": "x\u{202e}y\u{9b}z"})).unwrap();
-        let escaped = escape_json_controls(&text);
+        let escaped = crate::escape::json(&text);
         assert!(!escaped.contains('\u{202e}') && !escaped.contains('\u{9b}'));
         let back: Value = serde_json::from_str(&escaped).unwrap();
         assert_eq!(back["sid"], "x\u{202e}y\u{9b}z");

@@ -33,7 +33,10 @@ pub struct SuggestArgs {
 pub fn run(args: &SuggestArgs) -> i32 {
     match suggest(args) {
         Ok(text) => {
-            println!("{text}");
+            println!(
+                "{}",
+                crate::escape::emit(&crate::escape::json(&text), crate::escape::Commands::None)
+            );
             exit::OK
         }
         Err(e) => usage_error(e),
@@ -111,10 +114,11 @@ fn explain_gaps(arn: &str, predictions: &[Prediction], values: &[SuggestedSubVal
     notes.sort();
     notes.dedup();
     for note in notes {
-        eprintln!(
-            "trustlint: note: {arn}: {}",
+        super::eprint_line(&format!(
+            "trustlint: note: {}: {}",
+            crate::source::neutralize(arn),
             crate::source::neutralize(&note)
-        );
+        ));
     }
 }
 

@@ -3,8 +3,10 @@
 //! A statement applies when its principal, its action and every one of its conditions match
 //! (conditions: AND across operators and keys, OR across the values of one key). A matching
 //! `Deny` wins over everything; otherwise a matching `Allow` grants; otherwise the request is
-//! implicitly denied (IAM User Guide, "Policy evaluation logic"; facts in
-//! `reference/iam-trust-evaluation.md`). Where trustlint cannot decide a part (an operator it
+//! implicitly denied (IAM User Guide, "Policy evaluation logic",
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html, and
+//! "IAM JSON policy elements: Condition",
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html). Where trustlint cannot decide a part (an operator it
 //! does not evaluate, a key AWS sets that the request does not give…) the part is `Unknown`,
 //! and an `Unknown` that could change the decision makes the decision `Unknown`: never a guess.
 

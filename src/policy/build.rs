@@ -90,9 +90,18 @@ impl Builder {
         };
         let mut last: HashMap<String, usize> = HashMap::new();
         let mut first: HashMap<String, usize> = HashMap::new();
+        // Past this many, duplicates of one object are counted, not each kept as a problem: a
+        // file of a million duplicate keys must not hold a million findings in memory.
+        const MAX_DUPLICATES: usize = 1000;
+        let mut reported = 0usize;
+        let mut unreported: Option<(Span, usize)> = None;
         for (i, entry) in entries.iter().enumerate() {
             let key = normalize(&entry.key);
-            if let Some(&f) = first.get(&key) {
+            if first.contains_key(&key) && reported >= MAX_DUPLICATES {
+                let (_, n) = unreported.get_or_insert((entry.key_span, 0));
+                *n += 1;
+            } else if let Some(&f) = first.get(&key) {
+                reported += 1;
                 let earlier = &entries[f];
                 let same_text = earlier.key == entry.key;
                 self.problems.push(PolicyProblem {
@@ -109,6 +118,16 @@ impl Builder {
                 first.insert(key.clone(), i);
             }
             last.insert(key, i);
+        }
+        if let Some((span, n)) = unreported {
+            self.problems.push(PolicyProblem {
+                kind: ProblemKind::DuplicateKey,
+                message: format!(
+                    "and {n} more duplicate {what} keys in this object, not listed one by one"
+                ),
+                span,
+                related: None,
+            });
         }
         entries
             .iter()

@@ -1,8 +1,13 @@
 //! Which OIDC claims a job will present: the `sub` contexts per trigger, `aud`, and
 //! `job_workflow_ref`.
 //!
-//! Facts (/work/shared/reference/github-oidc-token.md, GitHub Docs "Events that trigger
-//! workflows", "OpenID Connect reference", "Reusing workflows"):
+//! Facts (GitHub Docs "OpenID Connect reference",
+//! https://docs.github.com/en/actions/reference/security/oidc — `sub` precedence and formats,
+//! `job_workflow_ref`; "Events that trigger workflows",
+//! https://docs.github.com/en/actions/reference/workflows-and-actions/events-that-trigger-workflows
+//! — `GITHUB_REF` per event; "Using OpenID Connect with reusable workflows",
+//! https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/using-openid-connect-with-reusable-workflows
+//! — the claims of a called workflow's jobs):
 //! - `sub` precedence: a job `environment:` → `environment:NAME`; else the `pull_request` event
 //!   → `pull_request`; else `ref:<GITHUB_REF>`;
 //! - GITHUB_REF per event: push → the pushed branch or tag (a workflow that filters only

@@ -42,7 +42,7 @@ pub fn find_git_dirs(start: &Path) -> Option<GitDirs> {
             return Some(dirs_for(d, dot_git));
         }
         if dot_git.is_file() {
-            let text = std::fs::read_to_string(&dot_git).ok()?;
+            let text = crate::source::read_text(&dot_git).ok()?;
             let target = text
                 .lines()
                 .find_map(|l| l.trim().strip_prefix("gitdir:"))?
@@ -60,7 +60,7 @@ pub fn find_git_dirs(start: &Path) -> Option<GitDirs> {
 
 fn dirs_for(work_tree: PathBuf, git_dir: PathBuf) -> GitDirs {
     let git_dir = std::fs::canonicalize(&git_dir).unwrap_or(git_dir);
-    let common_dir = std::fs::read_to_string(git_dir.join("commondir"))
+    let common_dir = crate::source::read_text(&git_dir.join("commondir"))
         .ok()
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
@@ -270,7 +270,7 @@ pub fn origin_url(entries: &[ConfigEntry]) -> Option<String> {
 
 /// The default branch the clone recorded for `origin`, and how it was found.
 pub fn origin_default_branch(common_dir: &Path) -> Option<(String, DefaultBranchEvidence)> {
-    if let Ok(text) = std::fs::read_to_string(common_dir.join("refs/remotes/origin/HEAD")) {
+    if let Ok(text) = crate::source::read_text(&common_dir.join("refs/remotes/origin/HEAD")) {
         if let Some(branch) = text
             .trim()
             .strip_prefix("ref:")
@@ -327,7 +327,7 @@ fn remote_branches(common_dir: &Path) -> Vec<String> {
             }
         }
     }
-    if let Ok(packed) = std::fs::read_to_string(common_dir.join("packed-refs")) {
+    if let Ok(packed) = crate::source::read_text(&common_dir.join("packed-refs")) {
         for line in packed.lines() {
             if line.starts_with(['#', '^']) {
                 continue;

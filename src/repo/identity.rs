@@ -87,7 +87,7 @@ pub fn detect(
 ) -> Result<Option<RepoIdentity>, String> {
     let clone = git::find_git_dirs(root);
     let remote = clone.as_ref().and_then(|dirs| {
-        let text = std::fs::read_to_string(dirs.config_path()).ok()?;
+        let text = crate::source::read_text(&dirs.config_path()).ok()?;
         let url = git::origin_url(&git::parse_git_config(&text))?;
         git::parse_remote_url(&url)
     });

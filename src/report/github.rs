@@ -13,12 +13,16 @@ pub fn render(report: &Report) -> String {
             Severity::Medium | Severity::Low => "warning",
             Severity::Info => "notice",
         };
-        let mut message = format!("[{}] {}", f.severity, f.message);
+        // Each value is escaped on its own (a `\n` in it becomes `\u{a}`); the line breaks
+        // trustlint puts between them become `%0A`, which the runner turns back into lines
+        // inside the one annotation.
+        let shown = |s: &str| neutralize(&f.mask(s));
+        let mut message = format!("[{}] {}", f.severity, shown(&f.message));
         if let Some(witness) = &f.witness {
-            message.push_str(&format!("\nwitness: {witness}"));
+            message.push_str(&format!("\nwitness: {}", shown(witness)));
         }
         if let Some(help) = &f.help {
-            message.push_str(&format!("\nhelp: {help}"));
+            message.push_str(&format!("\nhelp: {}", shown(help)));
         }
         out.push_str(&format!(
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
@@ -28,7 +32,7 @@ pub fn render(report: &Report) -> String {
             end.line,
             end.column,
             escape_property(f.rule),
-            escape_data(&neutralize(&f.mask(&message))),
+            escape_data(&message),
         ));
     }
     out

@@ -6,15 +6,19 @@
 
 use super::{RenderOptions, Report};
 use crate::rules::{Finding, Severity};
-use crate::source::neutralize;
+use crate::source::{neutralize, LineIndex, SourceFile, Span};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
+use std::sync::Arc;
 
 /// Fixed, so that output does not depend on the terminal it is printed to.
 const WIDTH: usize = 100;
+
+/// Findings on longer lines (minified JSON) are printed without a snippet.
+pub(crate) const MAX_SNIPPET_LINE: usize = 4096;
 
 pub fn render(report: &Report, options: RenderOptions) -> String {
     let mut out = String::new();
@@ -28,9 +32,20 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
             .with_width(WIDTH)
             .with_links(false)
             .without_syntax_highlighting();
+        // One neutralised copy and line index per file (and set of redactions), not per finding:
+        // the work stays linear in the size of the files plus the number of findings.
+        let mut sources = Sources::new();
         for finding in &report.findings {
-            let diagnostic = FindingDiagnostic::new(finding);
-            if handler.render_report(&mut out, &diagnostic).is_err() {
+            let diagnostic = FindingDiagnostic::new(finding, &mut sources);
+            // miette pads labels to their column with a format width, which panics past 65535;
+            // a snippet of such a line is no use to a reader anyway.
+            let fits = diagnostic.labels.iter().all(|label| {
+                diagnostic
+                    .source
+                    .line_len_at(label.offset(), label.len())
+                    .is_some_and(|len| len <= MAX_SNIPPET_LINE)
+            });
+            if !fits || handler.render_report(&mut out, &diagnostic).is_err() {
                 // miette failed to lay out the snippet: fall back to a plain line.
                 let start = finding.start();
                 out.push_str(&format!(
@@ -89,8 +104,17 @@ struct FindingDiagnostic {
     labels: Vec<LabeledSpan>,
 }
 
+/// The snippet text of each file, by file and redactions.
+type Sources = std::collections::HashMap<(*const SourceFile, Vec<Span>), Arc<SnippetText>>;
+
+/// A file's text as miette may print it, with its line index.
+struct SnippetText {
+    text: String,
+    lines: LineIndex,
+}
+
 impl FindingDiagnostic {
-    fn new(finding: &Finding) -> Self {
+    fn new(finding: &Finding, sources: &mut Sources) -> Self {
         let shown = |s: &str| neutralize(&finding.mask(s));
         let mut message = shown(&finding.message);
         if let Some(witness) = &finding.witness {
@@ -110,7 +134,15 @@ impl FindingDiagnostic {
             ));
         }
         // Secrets the finding redacts are masked in the snippet too (same length, spans stay).
-        let text = &finding.masked_text();
+        let shared = sources
+            .entry((Arc::as_ptr(&finding.file), finding.redactions.clone()))
+            .or_insert_with(|| {
+                let text = snippet_text(&finding.masked_text());
+                let lines = LineIndex::new(&text);
+                Arc::new(SnippetText { text, lines })
+            })
+            .clone();
+        let text = &shared.text;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             None,
             source_span(finding.span, text.len()),
@@ -132,7 +164,10 @@ impl FindingDiagnostic {
             severity: miette_severity(finding.severity),
             message,
             help: finding.help.as_deref().map(shown),
-            source: Snippet::new(neutralize(&finding.file.display_path), snippet_text(text)),
+            source: Snippet {
+                name: neutralize(&finding.file.display_path),
+                shared,
+            },
             labels,
         }
     }
@@ -188,15 +223,27 @@ impl Diagnostic for FindingDiagnostic {
 
 /// A named source whose reported columns count Unicode scalar values, as trustlint's do
 /// (miette counts bytes), so the `[path:line:column]` header agrees with every other format.
+///
+/// miette finds the lines of a span by scanning the text from its start; it is handed only the
+/// lines around the span instead (offsets and line numbers shifted back), so that a file with
+/// many findings is not scanned once per finding.
 struct Snippet {
-    text: NamedSource<String>,
+    name: String,
+    shared: Arc<SnippetText>,
 }
 
 impl Snippet {
-    fn new(name: String, text: String) -> Self {
-        Snippet {
-            text: NamedSource::new(name, text),
-        }
+    /// The length in bytes of the longer of the lines where the span `offset..offset + len`
+    /// starts and ends (where miette places label columns).
+    fn line_len_at(&self, offset: usize, len: usize) -> Option<usize> {
+        let text = self.shared.text.as_str();
+        let lines = &self.shared.lines;
+        let first = lines.line_col(text, offset).line;
+        let last = lines.line_col(text, offset + len).line;
+        [first, last]
+            .into_iter()
+            .map(|line| lines.line_span(text, line).len())
+            .max()
     }
 }
 
@@ -207,24 +254,41 @@ impl SourceCode for Snippet {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let contents = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
-        let text = self.text.inner();
+        let text = self.shared.text.as_str();
+        let lines = &self.shared.lines;
         let mut offset = span.offset().min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
+        let end = (span.offset() + span.len()).min(text.len());
+        // A window of whole lines with more context than asked for on both sides, so that
+        // miette's own reading of it gives what it would give on the whole text.
+        let first = lines
+            .line_col(text, offset)
+            .line
+            .saturating_sub(context_lines_before + 1)
+            .max(1);
+        let last = lines.line_col(text, end).line + context_lines_after + 2;
+        let window_start = lines.line_span(text, first).start;
+        let window_end = if last <= lines.line_count() {
+            lines.line_span(text, last).start
+        } else {
+            text.len()
+        };
+        let window = &text[window_start..window_end];
+        let local = SourceSpan::from((span.offset() - window_start.min(span.offset()), span.len()));
+        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let column = text[line_start..offset].chars().count();
-        let name = contents.name().unwrap_or_default().to_string();
+        let data = contents.data();
+        let at = contents.span().offset() + window_start;
         Ok(Box::new(MietteSpanContents::new_named(
-            name,
-            contents.data(),
-            *contents.span(),
-            contents.line(),
+            self.name.clone(),
+            data,
+            SourceSpan::from((at, contents.span().len())),
+            contents.line() + first - 1,
             column,
-            contents.line_count(),
+            contents.line_count() + first - 1,
         )))
     }
 }

@@ -83,7 +83,8 @@ pub fn render(report: &Report) -> String {
         suppressed: report.suppressed,
         baselined: report.baselined,
     };
-    let mut text = serde_json::to_string_pretty(&out).expect("report serializes");
+    let mut text =
+        crate::escape::json(&serde_json::to_string_pretty(&out).expect("report serializes"));
     text.push('\n');
     text
 }

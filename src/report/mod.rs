@@ -1,5 +1,6 @@
 //! Reporters: one module per output format, all rendering the same [`Report`].
 
+pub mod cap;
 pub mod github;
 pub mod human;
 pub mod json;

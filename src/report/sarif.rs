@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The project's home page; rule pages live below it.
-pub const INFORMATION_URI: &str = "https://github.com/trustlint/trustlint";
+pub const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
@@ -184,7 +184,8 @@ pub fn render(report: &Report) -> String {
                 .collect(),
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).expect("SARIF log serializes");
+    let mut text =
+        crate::escape::json(&serde_json::to_string_pretty(&log).expect("SARIF log serializes"));
     text.push('\n');
     text
 }

@@ -7,9 +7,6 @@ use walkdir::WalkDir;
 /// Directories never worth scanning: VCS data, dependencies, build output.
 const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", "vendor"];
 
-/// Files larger than this are skipped with a notice: no trust policy or workflow is that big.
-pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
-
 /// Extensions a directory scan reads anywhere (YAML outside `.github/workflows/` only when it
 /// looks like a CloudFormation template). Explicit files are read whatever their name.
 const SCANNED_EXTENSIONS: &[&str] = &["json", "yml", "yaml", "tf"];
@@ -43,6 +40,9 @@ pub struct Discovered {
     pub path: PathBuf,
     /// Named on the command line rather than found by walking a directory.
     pub explicit: bool,
+    /// The directory the walk that found it started from: its links may not lead out of it.
+    /// `None` for a file named on the command line.
+    pub root: Option<PathBuf>,
 }
 
 /// A file or directory that was not read, with the reason, for a notice.
@@ -67,6 +67,15 @@ pub fn discover(
             files.push(Discovered {
                 path: root.clone(),
                 explicit: true,
+                root: None,
+            });
+            continue;
+        }
+        if !meta.is_dir() {
+            // A FIFO or device named on the command line is never opened: say so.
+            skipped.push(Skipped {
+                path: root.clone(),
+                reason: super::read::not_regular(&meta),
             });
             continue;
         }
@@ -119,6 +128,7 @@ pub fn discover(
                         files.push(Discovered {
                             path: entry.into_path(),
                             explicit: false,
+                            root: Some(root.clone()),
                         });
                     }
                 }
@@ -217,28 +227,9 @@ impl LiveWorkflows {
     }
 }
 
-/// Reads a discovered file as text, or says why it was skipped.
-pub fn read_text(path: &Path) -> Result<String, Skipped> {
-    let skip = |reason: String| Skipped {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| skip(e.to_string()))?;
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(skip(format!(
-            "file is larger than {} MiB",
-            MAX_FILE_SIZE / 1024 / 1024
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| skip(e.to_string()))?;
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err(skip("binary file".into()));
-    }
-    String::from_utf8(bytes).map_err(|_| skip("not valid UTF-8 text".into()))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::read_text;
     use super::*;
 
     #[test]

@@ -2,11 +2,15 @@
 
 mod discover;
 mod json;
+mod read;
 mod redact;
 mod yaml;
 
-pub use discover::{discover, read_text, DiscoverOptions, Discovered, Skipped};
+pub use discover::{discover, DiscoverOptions, Discovered, Skipped};
 pub use json::{parse_json, JsonError, Node, NodeKind, ObjectEntry};
+pub use read::{
+    read_bounded, read_sibling, read_text, read_text_within, relative_inside, MAX_FILE_SIZE,
+};
 pub use redact::{mask_occurrences, mask_spans, redacted};
 pub use yaml::{parse_yaml, YamlError, MAX_ALIAS_NODES, MAX_DEPTH};
 
@@ -64,13 +68,41 @@ pub struct LineCol {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// `(byte offset, characters before it)` at every [`CHECKPOINT`] bytes (rounded down to a
+    /// character boundary): a column is counted from the nearest checkpoint, not from the start
+    /// of its line, which on a one-line file of megabytes made every lookup linear.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+const CHECKPOINT: usize = 256;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts }
+        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        let (mut chars, mut last) = (0, 0);
+        for at in (0..=text.len()).step_by(CHECKPOINT) {
+            let mut boundary = at;
+            while !text.is_char_boundary(boundary) {
+                boundary -= 1;
+            }
+            chars += text[last..boundary].chars().count();
+            checkpoints.push((boundary, chars));
+            last = boundary;
+        }
+        LineIndex {
+            line_starts,
+            checkpoints,
+        }
+    }
+
+    /// Characters before `offset` (a character boundary of `text`).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        match self.checkpoints.get(offset / CHECKPOINT) {
+            Some(&(at, chars)) if at <= offset => chars + text[at..offset].chars().count(),
+            _ => text[..offset].chars().count(),
+        }
     }
 
     /// Line and column of a byte offset (clamped to the text and to a char boundary).
@@ -80,7 +112,8 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let column = text[self.line_starts[line]..offset].chars().count() + 1;
+        let column =
+            self.chars_before(text, offset) - self.chars_before(text, self.line_starts[line]) + 1;
         LineCol {
             line: line + 1,
             column,
@@ -151,25 +184,8 @@ pub fn display_path(path: &Path) -> String {
     shown
 }
 
-/// Replaces control characters (other than newline and tab) so that text from scanned files
-/// cannot drive the terminal: ESC sequences, carriage returns, bidi overrides and the like.
-pub fn neutralize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() || is_bidi_control(c) => {
-                out.extend(format!("\\u{{{:x}}}", c as u32).chars())
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
-}
+/// Escapes a value for one line of output: see [`crate::escape::value`].
+pub use crate::escape::value as neutralize;
 
 #[cfg(test)]
 mod tests {
@@ -189,8 +205,19 @@ mod tests {
     }
 
     #[test]
+    fn columns_on_a_long_line_agree_with_counting() {
+        let text: String = "aé€😀\n".repeat(50) + &"xé€😀".repeat(400);
+        let idx = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].chars().count() + 1;
+            assert_eq!(idx.line_col(&text, offset).column, expected, "at {offset}");
+        }
+    }
+
+    #[test]
     fn neutralize_escapes_terminal_controls() {
-        assert_eq!(neutralize("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\n");
+        assert_eq!(neutralize("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\u{a}");
         assert_eq!(neutralize("x\u{202e}y"), "x\\u{202e}y");
     }
 }

@@ -64,6 +64,7 @@ pub fn extract(label_path: &str, root: &Node) -> Option<Vec<EmbeddedPolicy>> {
             role_span,
             document: node,
             notes,
+            problems: Vec::new(),
         });
     }
     Some(out)

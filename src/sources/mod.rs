@@ -28,6 +28,9 @@ pub struct EmbeddedPolicy {
     pub document: Node,
     /// What the extractor had to assume (a placeholder account, a parameter default…).
     pub notes: Vec<(Span, String)>,
+    /// What the source format itself rejects (an argument Terraform does not expect): reported
+    /// as `invalid-policy`, whether or not the document could be rendered.
+    pub problems: Vec<(Span, String)>,
 }
 
 /// A symbolic, unresolved value standing for `expression` at `span`.

@@ -5,7 +5,7 @@ use super::grammar::{parse_subject, Claim, Context, Subject};
 use crate::iam::wildcard::{has_wildcard, like_match};
 
 /// How a condition value is compared.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MatchKind {
     /// `StringEquals`: the value is literal (`*` and `?` included).
     Equals,

@@ -10,7 +10,7 @@
 use super::build::build_composite_steps;
 use super::model::Step;
 use super::oidc::{oidc_consumer, OidcConsumer};
-use crate::source::{parse_yaml, read_text};
+use crate::source::{parse_yaml, read_text_within};
 use std::path::{Path, PathBuf};
 
 /// How many local actions deep a chain is followed (a cycle ends there too).
@@ -47,7 +47,8 @@ pub fn read_local_action(root: &Path, uses: &str) -> Option<LocalAction> {
         .iter()
         .map(|name| dir.join(name))
         .find(|f| f.is_file())?;
-    let text = read_text(&file).ok()?;
+    // Bounded, and no link out of the repository.
+    let text = read_text_within(&file, Some(&root)).ok()?;
     let node = parse_yaml(&text).ok()?;
     let steps = build_composite_steps(&node);
     Some(LocalAction { file, steps })

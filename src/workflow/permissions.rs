@@ -1,6 +1,11 @@
 //! The `id-token` permission a job actually gets, and where it comes from.
 //!
-//! Facts (/work/shared/reference/workflow-permissions.md):
+//! Facts (GitHub Docs, "Workflow syntax for GitHub Actions", `permissions`,
+//! https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#permissions;
+//! "Automatic token authentication",
+//! https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication;
+//! "Reusing workflow configurations",
+//! https://docs.github.com/en/actions/reference/workflows-and-actions/reusing-workflow-configurations):
 //! - a job-level `permissions` block REPLACES the workflow-level one for that job (no merge);
 //!   any scope a mapping does not list is `none`;
 //! - with no `permissions` anywhere, `id-token` is `none` (both repository/org defaults);

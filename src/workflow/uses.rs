@@ -1,8 +1,12 @@
 //! `uses:` references of steps (actions) and jobs (reusable workflows).
 //!
-//! Shapes, per GitHub's workflow syntax (see /work/shared/reference/workflow-permissions.md,
-//! "Reusable workflows", and the `step-uses` / `workflow-job.uses` definitions of
-//! actions/languageservices `workflow-v1.0.json`):
+//! Shapes, per GitHub Docs, "Workflow syntax for GitHub Actions" (`jobs.<job_id>.steps[*].uses`
+//! and `jobs.<job_id>.uses`,
+//! https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idstepsuses),
+//! "Reusing workflow configurations",
+//! https://docs.github.com/en/actions/reference/workflows-and-actions/reusing-workflow-configurations,
+//! and the `step-uses` / `workflow-job.uses` definitions of actions/languageservices
+//! `workflow-v1.0.json`):
 //! - `owner/repo@ref` and `owner/repo/path/to/dir@ref` — an action in a repository;
 //! - `owner/repo/.github/workflows/file.yml@ref` — a reusable workflow in another repository;
 //! - `./path` — an action or (`./.github/workflows/file.yml`) a reusable workflow in the same

@@ -1,4 +1,7 @@
-//! The evaluation engine against IAM's documented semantics (see `reference/iam-trust-evaluation.md`).
+//! The evaluation engine against IAM's documented semantics (IAM User Guide, "Policy evaluation
+//! logic", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
+//! and "Condition operators",
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
 //!
 //! Shared helpers here; the cases by concern: [`conditions`] (absent keys, case, AND / OR),
 //! [`statements`] (how statements combine, principal and action), [`operators`] (policy

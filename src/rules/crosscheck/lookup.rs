@@ -38,7 +38,7 @@ fn policy_stem(file: &SourceFile) -> String {
 /// The span of the `[roles]` line naming `arn` in the config file.
 fn roles_line(config: &Config, arn: &str) -> Option<(Arc<SourceFile>, Span, String)> {
     let path = config.path.as_ref()?;
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::source::read_text(path).ok()?;
     let wanted = RoleArn::parse(arn).ok()?;
     let key = config
         .roles
@@ -92,7 +92,7 @@ pub(super) fn lookup_policy(
         if let Some(i) = policies.iter().position(|p| same_file(&p.file.path, &path)) {
             return PolicyLookup::Found(i);
         }
-        return match crate::scan::load_policy_file(&path) {
+        return match crate::scan::load_role_policy(&path, ctx.config) {
             Ok(p) => {
                 policies.push(p);
                 PolicyLookup::Found(policies.len() - 1)

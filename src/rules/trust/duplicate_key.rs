@@ -3,8 +3,16 @@
 use crate::policy::ProblemKind;
 use crate::rules::{Finding, PolicyContext, Rule, WorkflowContext};
 use crate::workflow::WorkflowProblemKind;
+use std::collections::HashMap;
 
 crate::declare_rule!(DuplicateKey, "duplicate-key", High);
+
+/// How many times `key` was seen before, counting this time.
+fn next_ordinal<K: std::hash::Hash + Eq>(seen: &mut HashMap<K, usize>, key: K) -> usize {
+    let count = seen.entry(key).or_insert(0);
+    *count += 1;
+    *count - 1
+}
 
 impl Rule for DuplicateKey {
     fn check_policy(&self, ctx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
@@ -13,7 +21,9 @@ impl Rule for DuplicateKey {
             .iter()
             .filter(|p| p.kind == ProblemKind::DuplicateKey)
             .collect();
-        for (i, problem) in duplicates.iter().enumerate() {
+        // Occurrences so far per (statement, key): one lookup per duplicate, not a rescan.
+        let mut seen: HashMap<(Option<usize>, &str), usize> = HashMap::new();
+        for problem in duplicates {
             // Route: the enclosing statement, the key, and which occurrence of that key in the
             // statement this is — stable under edits elsewhere, distinct for distinct duplicates.
             let key = ctx.file.slice(problem.span);
@@ -28,12 +38,7 @@ impl Rule for DuplicateKey {
             let scope = statement
                 .map(|s| ctx.statement_route(s))
                 .unwrap_or_default();
-            let ordinal = duplicates[..i]
-                .iter()
-                .filter(|p| {
-                    ctx.file.slice(p.span) == key && statement.is_none_or(|s| within(s, p.span))
-                })
-                .count();
+            let ordinal = next_ordinal(&mut seen, (statement.map(|s| s.index), key));
             let mut finding = ctx
                 .finding(&Self::META, problem.span, problem.message.clone())
                 .help("merge the two blocks into one object: keys under one operator are ANDed, so `aud` and `sub` belong in the same `StringEquals`/`StringLike` block")
@@ -51,12 +56,10 @@ impl Rule for DuplicateKey {
             .iter()
             .filter(|p| p.kind == WorkflowProblemKind::DuplicateKey)
             .collect();
-        for (i, problem) in duplicates.iter().enumerate() {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for problem in duplicates {
             let key = ctx.file.slice(problem.span);
-            let ordinal = duplicates[..i]
-                .iter()
-                .filter(|p| ctx.file.slice(p.span) == key)
-                .count();
+            let ordinal = next_ordinal(&mut seen, key);
             let mut finding = ctx
                 .finding(&Self::META, problem.span, problem.message.clone())
                 .help("remove or merge the repeated key: GitHub rejects a workflow that defines a key twice")

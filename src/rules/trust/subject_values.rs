@@ -5,6 +5,7 @@ use crate::policy::BaseOperator;
 use crate::rules::{claim_of, Finding, PolicyContext, RuleMeta};
 use crate::source::Span;
 use crate::subject::{analyze_sub_value_where, MatchKind, SubjectFinding, SubjectRisk};
+use std::collections::HashMap;
 
 /// One analysed value, with where it is.
 #[derive(Debug, Clone)]
@@ -21,8 +22,12 @@ pub struct AnalysedValue {
 
 pub fn analyse(ctx: &PolicyContext<'_>) -> Vec<AnalysedValue> {
     let mut out = Vec::new();
+    // A value repeated thousands of times is analysed once per statement (its witnesses must
+    // be ones the statement's other conditions and the Deny statements admit).
+    let mut analysed: HashMap<(usize, &str, MatchKind), Vec<SubjectFinding>> = HashMap::new();
     for (statement, trusts) in ctx.github_allow_statements() {
         let issuers: Vec<String> = trusts.iter().map(|t| t.issuer.clone()).collect();
+        let check = super::subject_witness::needs_check(ctx.policy, statement, &issuers);
         for (block, entry) in statement.condition_entries() {
             if !block.operator.is_positive_string_match() {
                 continue;
@@ -50,9 +55,17 @@ pub fn analyse(ctx: &PolicyContext<'_>) -> Vec<AnalysedValue> {
                     value: value.value.clone(),
                     span: value.span,
                     in_list_of: entry.values.len(),
-                    findings: analyze_sub_value_where(&value.value, kind, &|witness| {
-                        super::subject_witness::admitted(ctx.policy, statement, &issuers, witness)
-                    }),
+                    findings: analysed
+                        .entry((statement.index, value.value.as_str(), kind))
+                        .or_insert_with(|| {
+                            analyze_sub_value_where(&value.value, kind, &|witness| {
+                                !check
+                                    || super::subject_witness::admitted(
+                                        ctx.policy, statement, &issuers, witness,
+                                    )
+                            })
+                        })
+                        .clone(),
                 });
             }
         }
@@ -68,14 +81,16 @@ pub fn report(
     help: &str,
     out: &mut Vec<Finding>,
 ) {
+    // Labels by statement index: one pass over the statements, not one per value.
+    let labels: HashMap<usize, String> = ctx
+        .policy
+        .statements
+        .iter()
+        .map(|s| (s.index, s.label()))
+        .collect();
     for analysed in ctx.subject_values() {
         for found in analysed.findings.iter().filter(|f| f.risk == risk) {
-            let statement = &ctx
-                .policy
-                .statements
-                .iter()
-                .find(|s| s.index == analysed.statement);
-            let label = statement.map(|s| s.label()).unwrap_or_default();
+            let label = labels.get(&analysed.statement).cloned().unwrap_or_default();
             let mut message = format!("{label}: {}", found.explanation);
             if analysed.in_list_of > 1 {
                 message.push_str(" (the values of one key are ORed: this one value decides what the whole list admits)");

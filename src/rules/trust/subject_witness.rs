@@ -34,6 +34,40 @@ fn is_sub_key(key: &str, issuers: &[String]) -> bool {
     claim_of(key, issuers).is_some_and(|c| c.eq_ignore_ascii_case("sub"))
 }
 
+/// The most `sub` values (in the statement and the Deny statements) for which witnesses are
+/// checked against the whole policy: each check evaluates them all, once per candidate witness,
+/// so a hostile policy with thousands would cost their square. Above it, witnesses are judged
+/// by their own value, as they were before the check.
+pub const MAX_CHECKED_VALUES: usize = 1000;
+
+/// True when a witness of `statement` can be refused by something other than its own value:
+/// another `sub` condition of the statement, or a Deny statement (within [`MAX_CHECKED_VALUES`]).
+pub fn needs_check(policy: &TrustPolicy, statement: &Statement, issuers: &[String]) -> bool {
+    let sub_entries = |s: &Statement| {
+        s.conditions
+            .iter()
+            .flat_map(|b| b.entries.iter())
+            .filter(|e| is_sub_key(&e.key.value, issuers))
+            .map(|e| e.values.len())
+            .collect::<Vec<_>>()
+    };
+    let own = sub_entries(statement);
+    let denies: Vec<&Statement> = policy
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Deny)
+        .collect();
+    if own.len() <= 1 && denies.is_empty() {
+        return false;
+    }
+    let values: usize = own.iter().sum::<usize>()
+        + denies
+            .iter()
+            .map(|d| sub_entries(d).iter().sum::<usize>())
+            .sum::<usize>();
+    values <= MAX_CHECKED_VALUES
+}
+
 /// True unless the policy, judging by `sub` alone, refuses `witness` through `statement`.
 pub fn admitted(
     policy: &TrustPolicy,

@@ -2,7 +2,12 @@
 //! (or another credential action), how a step is named in messages, what an action's `@ref`
 //! is (a commit SHA, a release tag, a branch), and how to read a step's inputs and env.
 //!
-//! Facts: /work/shared/reference/configure-aws-credentials.md and workflow-permissions.md.
+//! Facts: the inputs and env variables the action reads — aws-actions/configure-aws-credentials
+//! README, "Options", https://github.com/aws-actions/configure-aws-credentials#options, and its
+//! `action.yml`, https://github.com/aws-actions/configure-aws-credentials/blob/main/action.yml;
+//! what an action's `@ref` pins — GitHub Docs, "Security hardening for GitHub Actions", "Using
+//! third-party actions",
+//! https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions.
 
 use crate::source::{Node, Span, Spanned};
 use crate::workflow::{

@@ -4,8 +4,13 @@
 //! ARN, an input the action does not have (a typo, or one newer than the referenced release),
 //! and inputs that contradict each other.
 //!
-//! Facts: /work/shared/reference/configure-aws-credentials.md; the action's action.yml, README
-//! and `src/index.ts`/`src/assumeRole.ts`; STS `AssumeRole` parameter constraints.
+//! Facts: the input list per release — the action's `action.yml`,
+//! https://github.com/aws-actions/configure-aws-credentials/blob/main/action.yml, and releases,
+//! https://github.com/aws-actions/configure-aws-credentials/releases; required and default inputs —
+//! README "Options", https://github.com/aws-actions/configure-aws-credentials#options; the checks the
+//! action makes — `src/index.ts` and `src/assumeRole.ts` in that repository; `DurationSeconds`
+//! 900–43200 and the `RoleSessionName` pattern — AWS STS API Reference, "AssumeRole",
+//! https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html.
 
 use super::credential_steps::{
     has_input, input_entry, input_is_true, input_value, is_aws_credentials_step, is_expression,

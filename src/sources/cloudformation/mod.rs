@@ -93,6 +93,7 @@ pub fn extract_template(
                     role_span: resource.key_span,
                     document: node,
                     notes: eval.notes,
+                    problems: Vec::new(),
                 });
             }
             (Some("AWS::IAM::OIDCProvider"), Some(properties)) => {

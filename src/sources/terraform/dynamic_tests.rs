@@ -2,7 +2,7 @@ use super::*;
 
 fn policies(text: &str) -> Vec<EmbeddedPolicy> {
     let body = parse(text).unwrap();
-    extract("m.tf", text, &body, &[]).0
+    extract("m.tf", text, &body, &[], &[], &[]).policies
 }
 
 const DOC: &str = r#"

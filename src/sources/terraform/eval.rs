@@ -19,10 +19,13 @@ pub(super) struct Eval<'m, 'a> {
     depth: usize,
     /// `for` expression and `dynamic` block iterators in scope.
     pub(super) scope: Vec<(String, Node)>,
-    /// Set when a block of a policy document could not be rendered (a `dynamic` block over an
-    /// unknown collection, a condition whose operator or key is unknown): the document would
-    /// look tighter or looser than it is, so it is not analysed.
-    pub(super) incomplete: bool,
+    /// Why a block of a policy document could not be rendered (a `dynamic` block over an
+    /// unknown collection, a condition whose operator or key is unknown), at its place: the
+    /// document would look tighter or looser than it is, so it is not judged.
+    pub(super) undecided: Vec<(Span, String)>,
+    /// What Terraform itself would reject (an unknown argument or block, a missing required
+    /// argument), each at its key.
+    pub(super) problems: Vec<(Span, String)>,
 }
 
 impl<'m, 'a> Eval<'m, 'a> {
@@ -32,7 +35,8 @@ impl<'m, 'a> Eval<'m, 'a> {
             notes: Vec::new(),
             depth: 0,
             scope: Vec::new(),
-            incomplete: false,
+            undecided: Vec::new(),
+            problems: Vec::new(),
         }
     }
 
@@ -189,6 +193,9 @@ impl<'m, 'a> Eval<'m, 'a> {
                 _ => self.unresolved(span),
             },
             Expression::FuncCall(call) => self.call(call, span),
+            Expression::BinaryOp(_) | Expression::UnaryOp(_) => self
+                .operation(expr, span)
+                .unwrap_or_else(|| self.unresolved(span)),
             Expression::ForExpr(for_expr) => {
                 if for_expr.key_expr.is_some()
                     || for_expr.cond.is_some()
@@ -203,38 +210,60 @@ impl<'m, 'a> Eval<'m, 'a> {
                 let variable = for_expr.intro.value_var.as_str().to_string();
                 let mut out = Vec::new();
                 for item in items {
+                    // An element of a module call's argument keeps its place in the call.
+                    let place = if super::calls::from_caller(item.span) {
+                        item.span
+                    } else {
+                        span
+                    };
                     self.scope.push((variable.clone(), item));
                     let mut value = self.value(&for_expr.value_expr);
                     self.scope.pop();
-                    value.span = span;
+                    value.span = place;
                     out.push(value);
                 }
                 node(NodeKind::Array(out))
             }
-            _ => self.unresolved(span),
         }
     }
 
     fn template(&mut self, template: &Template, span: Span) -> Node {
+        let elements: Vec<&Element> = template.iter().collect();
+        // A template that is one interpolation of an unknown value is that unknown value.
+        if let [Element::Interpolation(only)] = elements.as_slice() {
+            let value = self.value(&only.expr);
+            return match scalar(&value) {
+                Some(s) => Self::string_node(s, span),
+                None => self.unresolved(span),
+            };
+        }
         let mut out = String::new();
-        for element in template.iter() {
+        for (i, element) in elements.iter().enumerate() {
             match element {
                 Element::Literal(literal) => out.push_str(literal.value()),
                 Element::Interpolation(interpolation) => {
                     let value = self.value(&interpolation.expr);
-                    match scalar(&value) {
-                        Some(s) => out.push_str(&s),
-                        None => match open_variable(&interpolation.expr, self.module) {
-                            Some(name) => {
-                                self.note(
-                                    span,
-                                    format!("variable `{name}` has no default: analysed as the literal text `{name}` (what the pattern around it admits holds for any plain value)"),
-                                );
-                                out.push_str(&name);
-                            }
-                            None => return self.unresolved(span),
-                        },
+                    if let Some(s) = scalar(&value) {
+                        out.push_str(&s);
+                        continue;
                     }
+                    let Some((what, name)) = placeholder_name(&interpolation.expr, self.module)
+                    else {
+                        return self.unresolved(span);
+                    };
+                    // Right after `repo:` and not followed by `/NAME`, it stands for the whole
+                    // `OWNER/REPO`.
+                    let next_is_repo = matches!(elements.get(i + 1), Some(Element::Literal(l)) if l.value().starts_with('/'));
+                    let shown = if out.ends_with("repo:") && !next_is_repo {
+                        format!("{name}/{name}")
+                    } else {
+                        name
+                    };
+                    self.note(
+                        span,
+                        format!("{what}: analysed as `{shown}`, a name GitHub allows (what the pattern around it admits holds for any plain value)"),
+                    );
+                    out.push_str(&shown);
                 }
                 Element::Directive(_) => return self.unresolved(span),
             }
@@ -260,6 +289,20 @@ impl<'m, 'a> Eval<'m, 'a> {
         }
         let module = self.module;
         match path.as_slice() {
+            ["var", name] if module.assigned.contains_key(*name) => {
+                let (value, file, keep) = &module.assigned[*name];
+                match scalar(value) {
+                    Some(shown) => {
+                        self.note(span, format!("variable `{name}` = `{shown}` from {file}"))
+                    }
+                    None => self.note(span, format!("variable `{name}` from {file}")),
+                }
+                if *keep {
+                    value.clone()
+                } else {
+                    respan(value, span)
+                }
+            }
             ["var", name] => match module.variables.get(*name) {
                 Some(definition) => {
                     let value = self.value(definition.expr);
@@ -352,4 +395,22 @@ fn shift(node: &Node, offset: usize) -> Node {
         kind,
         span: move_span(node.span),
     }
+}
+
+/// The variable without a default an interpolation is, and the placeholder that stands for
+/// it: its name in letters, digits and hyphens only, which GitHub allows in owners,
+/// repositories, branches and environments alike (a name with `_`, which no owner may have,
+/// would make every pattern around it match nothing, and every subject rule silent).
+fn placeholder_name(expr: &Expression, module: &Module<'_>) -> Option<(String, String)> {
+    let variable = open_variable(expr, module)?;
+    let mut name: String = variable
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string();
+    if name.is_empty() {
+        name = "value".to_string();
+    }
+    Some((format!("variable `{variable}` has no default"), name))
 }

@@ -3,6 +3,7 @@
 //! conditions, merged as the data source merges them.
 
 use super::eval::Eval;
+use super::schema::{self, BlockSchema, CONDITION, DOCUMENT, PRINCIPALS, STATEMENT};
 use super::span_of;
 use crate::source::{Node, NodeKind, ObjectEntry, Span};
 use hcl_edit::expr::Expression;
@@ -12,6 +13,7 @@ impl Eval<'_, '_> {
     /// `data "aws_iam_policy_document"` as the JSON document it renders.
     pub(super) fn policy_document(&mut self, block: &Block, span: Span) -> Node {
         let block_span = span_of(block, span);
+        self.problems(&block.body, &DOCUMENT, block_span);
         let mut entries = Vec::new();
         let version = match block.body.get_attribute("version") {
             Some(v) => self.value(&v.value),
@@ -19,7 +21,7 @@ impl Eval<'_, '_> {
         };
         entries.push(entry("Version", block_span, version));
         let mut statements = Vec::new();
-        for (statement, binding) in self.expand(&block.body, "statement") {
+        for (statement, binding) in self.expand(&block.body, "statement", &DOCUMENT) {
             self.scope.extend(binding.clone());
             statements.push(self.statement(statement));
             self.scope
@@ -41,8 +43,9 @@ impl Eval<'_, '_> {
 
     pub(super) fn statement(&mut self, block: &Block) -> Node {
         let span = span_of(block, Span::default());
+        self.problems(&block.body, &STATEMENT, span);
         let mut entries = Vec::new();
-        let attribute = |name: &str| block.body.get_attribute(name);
+        let attribute = |name: &str| schema::attribute(&block.body, name, &STATEMENT);
         if let Some(sid) = attribute("sid") {
             let value = self.value(&sid.value);
             entries.push(entry("Sid", span_of(&sid.key, span), value));
@@ -65,20 +68,23 @@ impl Eval<'_, '_> {
         ] {
             let mut by_type: Vec<ObjectEntry> = Vec::new();
             let mut key_span = None;
-            for (principals, binding) in self.expand(&block.body, hcl) {
+            for (principals, binding) in self.expand(&block.body, hcl, &STATEMENT) {
+                let principals_span = span_of(principals, span);
+                self.problems(&principals.body, &PRINCIPALS, principals_span);
                 key_span.get_or_insert(span_of(&principals.ident, span));
                 self.scope.extend(binding.clone());
                 let pushed = usize::from(binding.is_some());
-                let kind = principals
-                    .body
-                    .get_attribute("type")
-                    .and_then(|t| self.string(&t.value));
-                let (Some(kind), Some(type_attribute), Some(identifiers)) = (
-                    kind,
-                    principals.body.get_attribute("type"),
-                    principals.body.get_attribute("identifiers"),
-                ) else {
-                    self.incomplete = true;
+                let get = |name: &str| schema::attribute(&principals.body, name, &PRINCIPALS);
+                let (Some(type_attribute), Some(identifiers)) = (get("type"), get("identifiers"))
+                else {
+                    // Terraform rejects the block: reported by the schema check.
+                    self.scope.truncate(self.scope.len() - pushed);
+                    continue;
+                };
+                let Some(kind) = self.string(&type_attribute.value) else {
+                    let at = span_of(&type_attribute.value, span);
+                    let shown = self.module.expression(at);
+                    self.undecidable(at, format!("the principal type `{shown}` is not evaluated"));
                     self.scope.truncate(self.scope.len() - pushed);
                     continue;
                 };
@@ -115,22 +121,27 @@ impl Eval<'_, '_> {
         }
         let mut operators: Vec<ObjectEntry> = Vec::new();
         let mut condition_span = None;
-        for (condition, binding) in self.expand(&block.body, "condition") {
+        for (condition, binding) in self.expand(&block.body, "condition", &STATEMENT) {
+            self.problems(&condition.body, &CONDITION, span_of(condition, span));
             condition_span.get_or_insert(span_of(&condition.ident, span));
             let pushed = usize::from(binding.is_some());
             self.scope.extend(binding);
-            let get = |name: &str| condition.body.get_attribute(name);
+            let get = |name: &str| schema::attribute(&condition.body, name, &CONDITION);
             let (Some(test), Some(variable), Some(values)) =
                 (get("test"), get("variable"), get("values"))
             else {
-                self.incomplete = true;
+                // Terraform rejects the block: reported by the schema check.
                 self.scope.truncate(self.scope.len() - pushed);
                 continue;
             };
             let (Some(test_name), Some(variable_name)) =
                 (self.string(&test.value), self.string(&variable.value))
             else {
-                self.incomplete = true;
+                let at = span_of(condition, span);
+                self.undecidable(
+                    at,
+                    "the condition's `test` or `variable` is not evaluated".to_string(),
+                );
                 self.scope.truncate(self.scope.len() - pushed);
                 continue;
             };
@@ -176,21 +187,24 @@ impl Eval<'_, '_> {
 
     /// The `name` blocks of a body: the static ones, and the `content` of each `dynamic "name"`
     /// block once per element of its `for_each` (with the iterator to bind as `{key, value}`).
-    /// A `dynamic` block over an unknown collection makes the document incomplete.
+    /// A `dynamic` block over an unknown collection leaves the document undecided.
     fn expand<'b>(
         &mut self,
         body: &'b Body,
         name: &str,
+        parent: &BlockSchema,
     ) -> Vec<(&'b Block, Option<(String, Node)>)> {
         let mut out = Vec::new();
         for block in body.blocks() {
-            if block.ident.as_str() == name && block.labels.is_empty() {
+            if schema::is_block(block.ident.as_str(), name, parent.blocks)
+                && block.labels.is_empty()
+            {
                 out.push((block, None));
                 continue;
             }
             let is_dynamic = block.ident.as_str() == "dynamic"
                 && block.labels.len() == 1
-                && block.labels[0].as_str() == name;
+                && schema::is_block(block.labels[0].as_str(), name, parent.blocks);
             if !is_dynamic {
                 continue;
             }
@@ -202,7 +216,10 @@ impl Eval<'_, '_> {
             let iterator = match block.body.get_attribute("iterator").map(|a| &a.value) {
                 Some(Expression::Variable(v)) => v.as_str().to_string(),
                 Some(_) => {
-                    self.incomplete = true;
+                    self.undecidable(
+                        span_of(&block.ident, Span::default()),
+                        format!("the iterator of `dynamic \"{name}\"` is not a name"),
+                    );
                     continue;
                 }
                 None => name.to_string(),
@@ -226,12 +243,25 @@ impl Eval<'_, '_> {
                     .map(|e| (Self::string_node(e.key, e.key_span), e.value))
                     .collect(),
                 _ => {
-                    self.incomplete = true;
+                    let at = block
+                        .body
+                        .get_attribute("for_each")
+                        .map_or(span_of(&block.ident, Span::default()), |a| {
+                            span_of(&a.value, Span::default())
+                        });
+                    let shown = self.module.expression(at);
+                    self.undecidable(
+                        at,
+                        format!("`dynamic \"{name}\"` over `{shown}`, which is not evaluated"),
+                    );
                     continue;
                 }
             };
             let Some(content) = content else {
-                self.incomplete = true;
+                self.undecidable(
+                    span_of(&block.ident, Span::default()),
+                    format!("`dynamic \"{name}\"` has no `content` block"),
+                );
                 continue;
             };
             for (key, value) in items {
@@ -247,6 +277,26 @@ impl Eval<'_, '_> {
             }
         }
         out
+    }
+}
+
+impl Eval<'_, '_> {
+    /// A part of the document that cannot be rendered: the document would look tighter or
+    /// looser than it is, so it is not judged, and a notice says why.
+    fn undecidable(&mut self, span: Span, why: String) {
+        if !self.undecided.iter().any(|(s, w)| *s == span && *w == why) {
+            self.undecided.push((span, why));
+        }
+    }
+
+    /// Records what Terraform would reject in a block (once, though a `dynamic` block's content
+    /// is rendered once per element).
+    fn problems(&mut self, body: &Body, schema: &BlockSchema, span: Span) {
+        for problem in schema::check(body, schema, span) {
+            if !self.problems.contains(&problem) {
+                self.problems.push(problem);
+            }
+        }
     }
 }
 

@@ -95,7 +95,8 @@ impl Builder {
             return Vec::new();
         };
         let ids: HashSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
-        let mut jobs = Vec::new();
+        // Sized once: a `Job` is large, and growing by doubling holds two copies at the peak.
+        let mut jobs = Vec::with_capacity(entries.len());
         for entry in &entries {
             if !is_identifier(&entry.key) {
                 self.invalid(

@@ -5,8 +5,10 @@
 //! at the first problem: it reports each one ([`WorkflowProblem`]) and keeps everything it can
 //! interpret, with spans, so that rules still run.
 //!
-//! Shapes follow the workflow schema of actions/languageservices (`workflow-parser/src/
-//! workflow-v1.0.json`) and the facts in /work/shared/reference/workflow-permissions.md.
+//! Shapes follow the workflow schema of actions/languageservices,
+//! https://github.com/actions/languageservices/blob/main/workflow-parser/src/workflow-v1.0.json,
+//! and GitHub Docs, "Workflow syntax for GitHub Actions",
+//! https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions.
 //! GitHub's template reader rejects a key that appears twice in one mapping, comparing keys
 //! case-insensitively (`'x' is already defined`, `workflow-parser/src/templates/
 //! template-reader.ts`), and keeps the first; the model keeps the first too.
@@ -19,7 +21,7 @@ use crate::source::{Node, NodeKind, ObjectEntry, Span, Spanned};
 use crate::workflow::model::{
     scalar_text, TriggerForm, Triggers, Workflow, WorkflowProblem, WorkflowProblemKind,
 };
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Builds the model. `None` only when the document is not a mapping; everything else is kept
 /// and every problem reported (sorted by position).
@@ -162,10 +164,11 @@ impl Builder {
             match &node.kind {
                 NodeKind::Array(items) => stack.extend(items.iter().rev()),
                 NodeKind::Object(entries) => {
-                    let mut seen: Vec<(String, &ObjectEntry)> = Vec::new();
+                    // A map, not a list: a mapping of 100k keys must not cost 100k² comparisons.
+                    let mut seen: HashMap<String, &ObjectEntry> = HashMap::new();
                     for entry in entries {
                         let upper = entry.key.to_uppercase();
-                        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == upper) {
+                        if let Some(first) = seen.get(&upper) {
                             let case_note = if first.key == entry.key {
                                 ""
                             } else {
@@ -181,7 +184,7 @@ impl Builder {
                                 related: Some((first.key_span, "first defined here".into())),
                             });
                         } else {
-                            seen.push((upper, entry));
+                            seen.insert(upper, entry);
                         }
                     }
                     stack.extend(entries.iter().rev().map(|e| &e.value));

@@ -19,6 +19,9 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod terraform;
+use terraform::load_terraform;
+
 /// What to scan and which rules to run.
 pub struct ScanOptions<'a> {
     pub paths: Vec<PathBuf>,
@@ -67,6 +70,8 @@ struct Loaded {
     /// Findings made while parsing (syntax errors).
     findings: Vec<Finding>,
     notice: Option<Notice>,
+    /// Parts of the file that were not evaluated (Terraform constructs), each with its place.
+    notices: Vec<Notice>,
 }
 
 pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
@@ -142,6 +147,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
     for (file, findings) in loaded.into_iter().zip(checked) {
         report.files_scanned += usize::from(file.read);
         report.notices.extend(file.notice);
+        report.notices.extend(file.notices);
         let mut all: Vec<Finding> = file.findings.into_iter().chain(findings).collect();
         share_redactions(&mut all);
         for finding in all {
@@ -168,6 +174,7 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
         }
     }
     report.sort();
+    crate::report::cap::cap_findings(&mut report.findings);
     Ok(report)
 }
 
@@ -202,6 +209,7 @@ fn context_workflows(files: &[Discovered]) -> Vec<Discovered> {
                 context.push(Discovered {
                     path,
                     explicit: false,
+                    root: None,
                 });
             }
         }
@@ -298,7 +306,21 @@ pub fn parse_repository(
 /// Reads one trust policy the way a scan does (for `[roles]` files outside the scan). `Err`
 /// says why it is not one.
 pub fn load_policy_file(path: &std::path::Path) -> Result<PolicyFile, String> {
-    let text = source::read_text(path).map_err(|skip| skip.reason)?;
+    load_policy_file_within(path, None)
+}
+
+/// The trust policy a `[roles]` entry of `config` names: read like [`load_policy_file`], and its
+/// links may not lead out of the directory of trustlint.toml (the path itself was checked to be
+/// relative and inside when the config was parsed).
+pub fn load_role_policy(path: &std::path::Path, config: &Config) -> Result<PolicyFile, String> {
+    load_policy_file_within(path, config.base_dir())
+}
+
+fn load_policy_file_within(
+    path: &std::path::Path,
+    within: Option<&std::path::Path>,
+) -> Result<PolicyFile, String> {
+    let text = source::read_text_within(path, within).map_err(|skip| skip.reason)?;
     let source = Arc::new(SourceFile::new(path, text));
     let root = parse_json(&source.text).map_err(|error| {
         let at = source.line_col(error.span.start);
@@ -416,7 +438,7 @@ fn is_yaml_path(path: &std::path::Path) -> bool {
 }
 
 fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
-    let text = match source::read_text(&file.path) {
+    let text = match source::read_text_within(&file.path, file.root.as_deref()) {
         Ok(text) => text,
         Err(skip) => {
             return Loaded {
@@ -430,7 +452,7 @@ fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
     };
     let source = Arc::new(SourceFile::new(&file.path, text));
     if has_extension(&file.path, "tf") {
-        return load_terraform(source, file.explicit);
+        return load_terraform(source, file);
     }
     if is_yaml_path(&file.path) {
         if !is_workflow_path(&file.path) && sources::may_be_template(&source.text) {
@@ -525,9 +547,26 @@ fn embedded(extracted: Extracted) -> Parsed {
         .into_iter()
         // A document that is one unresolved expression (`!ImportValue`, `file(...)`), or whose
         // statements or conditions are, cannot be judged: it is not analysed.
-        .filter(|embedded| sources::structure_is_resolved(&embedded.document))
+        // What the source format rejects is reported in any case.
+        .filter(|embedded| {
+            sources::structure_is_resolved(&embedded.document) || !embedded.problems.is_empty()
+        })
         .map(|embedded| {
-            let (policy, problems) = build_policy(&embedded.document);
+            let (policy, mut problems) = match sources::structure_is_resolved(&embedded.document) {
+                true => build_policy(&embedded.document),
+                false => (None, Vec::new()),
+            };
+            problems.extend(
+                embedded
+                    .problems
+                    .iter()
+                    .map(|(span, message)| PolicyProblem {
+                        kind: crate::policy::ProblemKind::Invalid,
+                        message: message.clone(),
+                        span: *span,
+                        related: None,
+                    }),
+            );
             let policy = policy.unwrap_or(TrustPolicy {
                 version: None,
                 statements: Vec::new(),
@@ -550,59 +589,6 @@ fn has_extension(path: &std::path::Path, wanted: &str) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case(wanted))
-}
-
-/// A Terraform file: its roles and OIDC providers, with the module's other `.tf` files for
-/// variables and locals.
-fn load_terraform(source: Arc<SourceFile>, explicit: bool) -> Loaded {
-    if !sources::terraform::may_hold_roles(&source.text) {
-        return Loaded {
-            read: explicit,
-            ..Loaded::default()
-        };
-    }
-    let mut loaded = Loaded {
-        read: true,
-        ..Loaded::default()
-    };
-    let body = match sources::terraform::parse(&source.text) {
-        Ok(body) => body,
-        Err((message, span)) => {
-            let at = source.line_col(span.start);
-            loaded.notice = Some(not_analysed(
-                &source,
-                &format!(
-                    "not analysed as Terraform (HCL error: {message} at line {}, column {})",
-                    at.line, at.column
-                ),
-            ));
-            return loaded;
-        }
-    };
-    let siblings: Vec<_> = source
-        .path
-        .parent()
-        .and_then(|dir| std::fs::read_dir(dir).ok())
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| has_extension(path, "tf") && *path != source.path)
-        .filter_map(|path| source::read_text(&path).ok())
-        // Only variables and locals are taken from siblings: skip parsing the rest.
-        .filter(|text| text.contains("variable") || text.contains("locals"))
-        .filter_map(|text| sources::terraform::parse(&text).ok())
-        .collect();
-    let (policies, providers) =
-        sources::terraform::extract(&source.display_path, &source.text, &body, &siblings);
-    loaded.parsed = Some((
-        source,
-        embedded(Extracted {
-            policies,
-            providers,
-        }),
-    ));
-    loaded
 }
 
 /// A YAML file outside `.github/workflows/` that mentions a role or an OIDC provider: a

@@ -1,0 +1,7 @@
+#![no_main]
+//! `cargo +nightly fuzz run config`: see README.md, "Fuzzing".
+
+use libfuzzer_sys::fuzz_target;
+use trustlint::harness::{run, Target};
+
+fuzz_target!(|data: &[u8]| run(Target::Config, data));
