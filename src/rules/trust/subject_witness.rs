@@ -174,4 +174,45 @@ mod tests {
         ));
         assert!(admits(&p, "repo:o/other:ref:refs/heads/main"));
     }
+
+    #[test]
+    fn the_check_runs_only_when_something_else_can_refuse() {
+        let issuers = [ISSUER.to_string()];
+        let lone = policy(&allow(&format!(
+            r#"{{"StringLike": {{"{ISSUER}:sub": "repo:o/r:*"}}}}"#
+        )));
+        assert!(!needs_check(&lone, &lone.statements[0], &issuers));
+        let anded = policy(&allow(&format!(
+            r#"{{"StringEquals": {{"{ISSUER}:sub": "repo:o/r:ref:refs/heads/main"}}, "StringLike": {{"{ISSUER}:sub": "repo:o/r:*"}}}}"#
+        )));
+        assert!(needs_check(&anded, &anded.statements[0], &issuers));
+        let many: Vec<String> = (0..MAX_CHECKED_VALUES)
+            .map(|i| format!(r#""repo:o/r{i}:ref:refs/heads/main""#))
+            .collect();
+        let huge = policy(&allow(&format!(
+            r#"{{"StringEquals": {{"{ISSUER}:sub": [{}]}}, "StringLike": {{"{ISSUER}:sub": "repo:o/*"}}}}"#,
+            many.join(",")
+        )));
+        assert!(!needs_check(&huge, &huge.statements[0], &issuers));
+    }
+
+    #[test]
+    fn the_search_goes_on_to_a_witness_the_policy_admits() {
+        use crate::subject::{analyze_sub_value_where, MatchKind, SubjectRisk};
+        // The Deny refuses the first pull-request-free witness the search would show; another
+        // branch is still admitted, so the value is still reported, with that branch.
+        let first =
+            analyze_sub_value_where("repo:o/r:ref:refs/heads/*", MatchKind::Like, &|_| true);
+        assert_eq!(first[0].risk, SubjectRisk::AnyRef);
+        let refused = first[0].witness.clone();
+        let other = analyze_sub_value_where("repo:o/r:ref:refs/heads/*", MatchKind::Like, &|w| {
+            w != refused
+        });
+        assert_eq!(other[0].risk, SubjectRisk::AnyRef);
+        assert_ne!(other[0].witness, refused);
+        let none = analyze_sub_value_where("repo:o/r:ref:refs/heads/*", MatchKind::Like, &|w| {
+            w == "repo:o/r:ref:refs/heads/main"
+        });
+        assert!(none.is_empty(), "{none:?}");
+    }
 }
