@@ -50,7 +50,7 @@ pub fn read_local_action(root: &Path, uses: &str) -> Option<LocalAction> {
     // Bounded, and no link out of the repository.
     let text = read_text_within(&file, Some(&root)).ok()?;
     let node = parse_yaml(&text).ok()?;
-    let steps = build_composite_steps(&node);
+    let steps = build_composite_steps(&node)?;
     Some(LocalAction { file, steps })
 }
 
@@ -188,6 +188,10 @@ mod tests {
         assert!(local_action_consumer(&workflow, &step("./.github/actions/lint")).is_none());
         assert!(local_action_consumer(&workflow, &step("./.github/actions/loop")).is_none());
         assert!(local_action_consumer(&workflow, &step("./.github/actions/none")).is_none());
+        // A JavaScript or Docker action is code trustlint cannot read: not a composite action.
+        write(root, "action.yml", "runs:\n  using: node24\n  main: dist/index.js\n");
+        assert!(read_local_action(root, "./").is_none());
+        assert!(read_local_action(root, "./.github/actions/lint").is_some());
         assert!(local_action_consumer(&workflow, &step("./../../etc")).is_none());
         // The caller's `with:` binds the action's inputs.
         write(

@@ -35,20 +35,22 @@ pub fn build_workflow(root: &Node) -> (Option<Workflow>, Vec<WorkflowProblem>) {
 }
 
 /// The steps of a composite action (`runs.using: composite`, `runs.steps` of its `action.yml`),
-/// built like a job's; nothing for another kind of action.
-pub fn build_composite_steps(root: &Node) -> Vec<crate::workflow::model::Step> {
-    let Some(runs) = root.get("runs") else {
-        return Vec::new();
-    };
+/// built like a job's. `None` for another kind of action (`node24`, `docker`): its code is not
+/// YAML trustlint can read, so what it does with the token is unknown.
+pub fn build_composite_steps(root: &Node) -> Option<Vec<crate::workflow::model::Step>> {
+    let runs = root.get("runs")?;
     let composite = runs
         .value
         .get("using")
         .and_then(|u| u.value.as_str())
         .is_some_and(|u| u.trim().eq_ignore_ascii_case("composite"));
-    let Some(steps) = runs.value.get("steps").filter(|_| composite) else {
-        return Vec::new();
-    };
-    Builder::default().steps(&steps.value)
+    if !composite {
+        return None;
+    }
+    Some(match runs.value.get("steps") {
+        Some(steps) => Builder::default().steps(&steps.value),
+        None => Vec::new(),
+    })
 }
 
 /// Workflow-level keys (`workflow-root`).
