@@ -247,8 +247,8 @@ pub static OIDC_CONSUMERS: &[ConsumerSpec] = &[
         kind: ConsumerKind::TrustedPublishing,
         need: Need::WhenGranted,
         matches: ConsumerMatch::RunScript,
-        source: "https://docs.npmjs.com/trusted-publishers ; https://docs.npmjs.com/generating-provenance-statements ; https://docs.astral.sh/uv/guides/package/#publishing-your-package ; https://twine.readthedocs.io/en/stable/changelog.html",
-        when: "the script runs `npm publish` (npm 11.5+ uses the token on its own; `--provenance` or NPM_CONFIG_PROVENANCE signs with it), `pnpm`/`yarn npm publish`, `uv publish` or `twine upload`",
+        source: "https://docs.npmjs.com/trusted-publishers ; https://docs.npmjs.com/generating-provenance-statements ; https://github.com/semantic-release/npm#npm-registry-authentication ; https://github.com/changesets/changesets/blob/main/docs/command-line-options.md#publish ; https://docs.astral.sh/uv/guides/package/#publishing-your-package ; https://twine.readthedocs.io/en/stable/changelog.html",
+        when: "the script runs `npm publish` (npm 11.5+ uses the token on its own; `--provenance` or NPM_CONFIG_PROVENANCE signs with it), a release tool that runs it (`semantic-release`, `changeset publish`), `pnpm`/`yarn npm publish`, `uv publish` or `twine upload`",
         check: publish_script,
     },
     ConsumerSpec {
@@ -586,6 +586,9 @@ fn publish_script(step: &Step) -> Option<String> {
         .any(|e| e.name.value.eq_ignore_ascii_case("NPM_CONFIG_PROVENANCE"));
     let tool = [
         "npm publish",
+        // Release tools that run `npm publish` themselves.
+        "semantic-release",
+        "changeset publish",
         "pnpm publish",
         "yarn npm publish",
         "uv publish",
