@@ -94,3 +94,29 @@ fn a_fail_closed_statement_tells_one_story() {
     assert!(stdout.contains("unknown-condition-key"), "{stdout}");
     assert!(!stdout.contains("missing-sub-condition"), "{stdout}");
 }
+
+/// A grant whose comment says the token is needed, in a job whose scripts may request it from
+/// code trustlint does not read, is info; a comment that gives no such reason changes nothing.
+#[test]
+fn a_grant_explained_by_its_comment_is_info() {
+    let fixture = "fixtures/judgment/excessive-explained-grant.yml";
+    let (json, code) = trustlint(&["check", "--format", "json", fixture]);
+    assert_eq!(code, 1, "{json}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{json}");
+    assert_eq!(found[0].0, "info", "{json}");
+    assert!(found[0].1.contains("Needed by the signing tests"), "{json}");
+    assert_eq!(found[1].0, "medium", "{json}");
+    assert!(found[1].1.contains("job `lint`"), "{json}");
+}

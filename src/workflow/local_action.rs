@@ -189,7 +189,11 @@ mod tests {
         assert!(local_action_consumer(&workflow, &step("./.github/actions/loop")).is_none());
         assert!(local_action_consumer(&workflow, &step("./.github/actions/none")).is_none());
         // A JavaScript or Docker action is code trustlint cannot read: not a composite action.
-        write(root, "action.yml", "runs:\n  using: node24\n  main: dist/index.js\n");
+        write(
+            root,
+            "action.yml",
+            "runs:\n  using: node24\n  main: dist/index.js\n",
+        );
         assert!(read_local_action(root, "./").is_none());
         assert!(read_local_action(root, "./.github/actions/lint").is_some());
         assert!(local_action_consumer(&workflow, &step("./../../etc")).is_none());
