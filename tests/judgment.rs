@@ -120,3 +120,35 @@ fn a_grant_explained_by_its_comment_is_info() {
     assert_eq!(found[1].0, "medium", "{json}");
     assert!(found[1].1.contains("job `lint`"), "{json}");
 }
+
+/// `oidc-untrusted-trigger` names a pull-request-author gate and lowers the finding: only the app
+/// can open a pull request as `dependabot[bot]`. A `github.actor` check is no such gate.
+#[test]
+fn a_bot_author_gate_lowers_oidc_untrusted_trigger() {
+    let fixture = "fixtures/judgment/dependabot-gated-target.yml";
+    let (json, _) = trustlint(&[
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "oidc-untrusted-trigger",
+        fixture,
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let found: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{json}");
+    assert_eq!(found[0].0, "low", "{json}");
+    assert!(found[0].1.contains("opened by `dependabot[bot]`"), "{json}");
+    assert_eq!(found[1].0, "high", "{json}");
+    assert!(found[1].1.contains("job `approve-by-actor`"), "{json}");
+}

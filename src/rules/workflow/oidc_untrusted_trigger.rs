@@ -295,6 +295,24 @@ pub fn skips_forks(condition: &str) -> bool {
         .any(|c| GUARDS.contains(&c.as_str()))
 }
 
+/// The GitHub App a condition limits the pull request's author to
+/// (`github.event.pull_request.user.login == 'dependabot[bot]'`): only that app can open such a
+/// pull request, so the code it brings is the app's (a dependency update), not an outsider's.
+/// `github.actor` is no such gate: it names whoever triggered this run, which a comment or a
+/// re-run by someone else changes ("Dependabot confusion").
+pub fn bot_author(condition: &str) -> Option<String> {
+    const AUTHOR: &str = "github.event.pull_request.user.login";
+    normalized_clauses(condition).iter().find_map(|clause| {
+        let (left, right) = clause.split_once("==")?;
+        let login = match (left, right) {
+            (AUTHOR, other) | (other, AUTHOR) => other,
+            _ => return None,
+        };
+        let login = login.strip_prefix('\'')?.strip_suffix('\'')?;
+        (login.ends_with("[bot]") && !login.contains('\'')).then(|| login.to_string())
+    })
+}
+
 /// True when a condition requires the pull request to be merged (a deploy-on-merge job).
 fn requires_merged(condition: &str) -> bool {
     const GUARDS: &[&str] = &[
@@ -527,6 +545,13 @@ fn privileged(
         if let Some((s, _)) = consumer {
             finding = finding.related(step_anchor(s), "the OIDC token is used here");
         }
+        if let Some(bot) = job.if_.as_ref().and_then(|c| bot_author(&c.value)) {
+            finding.severity = crate::rules::Severity::Low;
+            finding.message = format!(
+                "{} (low, not high: the job's `if:` runs it only for pull requests opened by `{bot}`, so the code is that app's update — a dependency's new release still runs here)",
+                finding.message
+            );
+        }
         return Some(finding);
     }
     None
@@ -667,6 +692,28 @@ mod tests {
                 "{condition} / {event}"
             );
         }
+    }
+
+    #[test]
+    fn bot_author_gates() {
+        assert_eq!(
+            bot_author("${{ github.event.pull_request.user.login == 'dependabot[bot]' && github.repository == 'o/r' }}"),
+            Some("dependabot[bot]".to_string())
+        );
+        assert_eq!(
+            bot_author("'renovate[bot]' == github.event.pull_request.user.login"),
+            Some("renovate[bot]".to_string())
+        );
+        // The triggering actor is not the author; a human login is no app; `||` gates nothing.
+        assert_eq!(bot_author("github.actor == 'dependabot[bot]'"), None);
+        assert_eq!(
+            bot_author("github.event.pull_request.user.login == 'octocat'"),
+            None
+        );
+        assert_eq!(
+            bot_author("github.event.pull_request.user.login == 'dependabot[bot]' || true"),
+            None
+        );
     }
 
     #[test]
