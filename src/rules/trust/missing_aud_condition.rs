@@ -16,7 +16,23 @@ impl Rule for MissingAudCondition {
             if pinned {
                 continue;
             }
+            // An `aud` test that does not constrain (`ForAllValues:`, `…IfExists`, a negation):
+            // say so, so that this finding and fail-open-operator's tell one story.
+            let loose = statement.condition_entries().find(|(_, entry)| {
+                claim_of(&entry.key.value, &issuers).is_some_and(|c| c.eq_ignore_ascii_case("aud"))
+            });
             let trust = &trusts[0];
+            let why = match loose {
+                Some((block, _)) => format!(
+                    "its only condition on {}:aud is under `{}`, which does not constrain the key to the listed values",
+                    trust.issuer,
+                    block.operator
+                ),
+                None => format!(
+                    "no StringEquals/StringLike condition on {}:aud",
+                    trust.issuer
+                ),
+            };
             let audience = if trust.partition == "aws-cn" {
                 "sts.amazonaws.com.cn"
             } else {
@@ -27,9 +43,8 @@ impl Rule for MissingAudCondition {
                     &Self::META,
                     trust.principal_span,
                     format!(
-                        "{} does not pin the token audience: no StringEquals/StringLike condition on {}:aud",
+                        "{} does not pin the token audience: {why}",
                         statement.label(),
-                        trust.issuer
                     ),
                 )
                 .help(format!(
