@@ -70,6 +70,20 @@ fn human_format_with_colour() {
 }
 
 #[test]
+fn concise_format() {
+    let out = check_with_findings(&["--format", "concise"]);
+    assert!(!out.contains('\u{1b}'), "no colour: {out}");
+    insta::assert_snapshot!("concise", out);
+}
+
+#[test]
+fn concise_quiet_prints_only_the_summary() {
+    let output = run(&["check", "--format", "concise", "-q", SELECT, FIXTURE]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "1 finding in 1 file: 1 high\n");
+}
+
+#[test]
 fn json_format() {
     let out = check_with_findings(&["--format", "json"]);
     serde_json::from_str::<Value>(&out).expect("JSON");
@@ -109,7 +123,7 @@ fn sarif_format() {
 
 #[test]
 fn exit_code_is_0_without_findings() {
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "concise", "json", "sarif", "github"] {
         let output = run(&["check", "--format", format, CLEAN]);
         assert_eq!(
             output.status.code(),
@@ -126,7 +140,7 @@ fn exit_code_is_0_without_findings() {
 
 #[test]
 fn exit_code_is_1_with_findings() {
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "concise", "json", "sarif", "github"] {
         let output = run(&["check", "--format", format, FIXTURE]);
         assert_eq!(
             output.status.code(),
@@ -180,7 +194,7 @@ fn exit_code_is_2_for_an_unknown_rule() {
 #[test]
 fn output_writes_the_file_and_nothing_to_stdout() {
     let dir = tempfile::tempdir().unwrap();
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "concise", "json", "sarif", "github"] {
         let path = dir.path().join(format!("report.{format}"));
         let path_arg = path.to_str().unwrap();
         let output = run(&["check", "--format", format, "--output", path_arg, FIXTURE]);
@@ -208,6 +222,7 @@ fn output_writes_the_file_and_nothing_to_stdout() {
     assert_eq!(
         left,
         [
+            "report.concise",
             "report.github",
             "report.human",
             "report.json",
@@ -239,6 +254,7 @@ fn no_format_lets_the_file_drive_the_terminal() {
     let cases: &[&[&str]] = &[
         &["--color", "never"],
         &["--color", "always"],
+        &["--format", "concise"],
         &["--format", "json"],
         &["--format", "sarif"],
         &["--format", "github"],

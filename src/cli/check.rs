@@ -42,7 +42,7 @@ pub struct CheckArgs {
     /// cross-check, when trustlint.toml does not name it; else the clone's origin remote.
     #[arg(long, value_name = "OWNER/NAME")]
     pub repository: Option<String>,
-    /// Print only the summary line (human format) and no notices.
+    /// Print only the summary line (human and concise formats) and no notices.
     #[arg(long, short)]
     pub quiet: bool,
     /// Report only findings that this baseline file (from --write-baseline) does not record.

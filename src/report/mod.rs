@@ -1,6 +1,7 @@
 //! Reporters: one module per output format, all rendering the same [`Report`].
 
 pub mod cap;
+pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -95,6 +96,7 @@ pub fn plural(n: usize, word: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,
+    Concise,
     Json,
     Sarif,
     Github,
@@ -103,13 +105,14 @@ pub enum Format {
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions {
     pub color: bool,
-    /// Only the summary line (human format).
+    /// Only the summary line (human and concise formats).
     pub quiet: bool,
 }
 
 pub fn render(report: &Report, format: Format, options: RenderOptions) -> String {
     match format {
         Format::Human => human::render(report, options),
+        Format::Concise => concise::render(report, options),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
