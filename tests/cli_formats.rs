@@ -64,7 +64,7 @@ fn human_format_with_colour() {
     let out = check_with_findings(&["--color", "always"]);
     assert!(out.contains("\u{1b}["), "coloured: {out:?}");
     assert!(
-        out.ends_with("\u{1b}[1;31m1 finding in 1 file: 1 high\u{1b}[0m\n"),
+        out.ends_with("\u{1b}[1;31m1 finding in 1 of 1 file: 1 high\u{1b}[0m\n"),
         "summary coloured after the highest severity: {out:?}"
     );
 }
@@ -80,7 +80,7 @@ fn concise_format() {
 fn concise_quiet_prints_only_the_summary() {
     let output = run(&["check", "--format", "concise", "-q", SELECT, FIXTURE]);
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(stdout(&output), "1 finding in 1 file: 1 high\n");
+    assert_eq!(stdout(&output), "1 finding in 1 of 1 file: 1 high\n");
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn fail_on_sets_the_threshold() {
         let output = run(&["check", SELECT, "--fail-on", threshold, FIXTURE]);
         assert_eq!(output.status.code(), Some(code), "--fail-on {threshold}");
         assert!(
-            stdout(&output).contains("1 finding in 1 file: 1 high"),
+            stdout(&output).contains("1 finding in 1 of 1 file: 1 high"),
             "findings are reported whatever the threshold"
         );
     }
@@ -236,7 +236,7 @@ fn output_writes_the_file_and_nothing_to_stdout() {
 fn quiet_prints_only_the_summary() {
     let output = run(&["check", "--quiet", "--color", "never", SELECT, FIXTURE]);
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(stdout(&output), "1 finding in 1 file: 1 high\n");
+    assert_eq!(stdout(&output), "1 finding in 1 of 1 file: 1 high\n");
     let output = run(&["check", "-q", "--color", "never", CLEAN]);
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(stdout(&output), "no findings in 1 file\n");

@@ -11,7 +11,7 @@ use crate::source::neutralize;
 pub fn render(report: &Report, options: RenderOptions) -> String {
     let mut out = String::new();
     if !options.quiet {
-        for f in &report.findings {
+        for f in report.by_severity() {
             let start = f.start();
             let message = f.mask(&f.message);
             let first = message.lines().next().unwrap_or("");
@@ -35,7 +35,7 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
 mod tests {
     use super::*;
     use crate::rules::trust::duplicate_key::DuplicateKey;
-    use crate::rules::Finding;
+    use crate::rules::{Finding, Severity};
     use crate::source::{SourceFile, Span};
     use std::path::Path;
     use std::sync::Arc;
@@ -68,11 +68,49 @@ mod tests {
         assert_eq!(
             render(&report, options(false)),
             "p\\u{202e}\\u{a}::x.json:3:3: high[duplicate-key] key \"a\\u{1b}[2J\" twice\n\
-             1 finding in 1 file: 1 high\n"
+             1 finding in 1 of 1 file: 1 high\n"
         );
         assert_eq!(
             render(&report, options(true)),
-            "1 finding in 1 file: 1 high\n"
+            "1 finding in 1 of 1 file: 1 high\n"
+        );
+    }
+
+    #[test]
+    fn highest_severity_first_then_path_line_column() {
+        let text = "{\n  \"a\": 1,\n  \"a\": 2\n}\n";
+        let at = |path: &str| Arc::new(SourceFile::new(Path::new(path), text.to_string()));
+        let (a, b) = (at("a.json"), at("b.json"));
+        let finding = |file, span, severity| {
+            let mut f = Finding::new(&DuplicateKey::META, file, span, "m");
+            f.severity = severity;
+            f
+        };
+        let (early, late) = (Span::new(4, 7), Span::new(14, 17));
+        let mut report = Report {
+            findings: vec![
+                finding(&a, early, Severity::High),
+                finding(&a, late, Severity::Low),
+                finding(&b, early, Severity::Critical),
+                finding(&a, late, Severity::High),
+            ],
+            files_scanned: 3,
+            ..Report::default()
+        };
+        report.sort();
+        let stable: Vec<String> = report
+            .findings
+            .iter()
+            .map(|f| format!("{}:{}", f.file.display_path, f.start().line))
+            .collect();
+        assert_eq!(stable, ["a.json:2", "a.json:3", "a.json:3", "b.json:2"]);
+        assert_eq!(
+            render(&report, options(false)),
+            "b.json:2:3: critical[duplicate-key] m\n\
+             a.json:2:3: high[duplicate-key] m\n\
+             a.json:3:3: high[duplicate-key] m\n\
+             a.json:3:3: low[duplicate-key] m\n\
+             4 findings in 2 of 3 files: 1 critical, 2 high, 1 low\n"
         );
     }
 }

@@ -12,7 +12,8 @@ use crate::rules::{Finding, Severity};
 /// Everything a scan produced.
 #[derive(Debug, Default)]
 pub struct Report {
-    /// In stable order (path, line, column, rule).
+    /// In stable order (path, line, column, rule): the order of `json`, `sarif` and `github`,
+    /// which diffs and fingerprints rely on. People read [`Report::by_severity`] instead.
     pub findings: Vec<Finding>,
     pub files_scanned: usize,
     /// Findings silenced by an inline `# trustlint: ignore[...]` comment.
@@ -35,6 +36,23 @@ impl Report {
         self.notices.sort_by(|a, b| a.path.cmp(&b.path));
     }
 
+    /// The findings as `human` and `concise` print them: highest severity first, then path,
+    /// line, column (and rule).
+    pub fn by_severity(&self) -> Vec<&Finding> {
+        let mut shown: Vec<&Finding> = self.findings.iter().collect();
+        shown.sort_by_cached_key(|f| (std::cmp::Reverse(f.severity), f.sort_key()));
+        shown
+    }
+
+    /// How many distinct files hold a finding.
+    pub fn files_with_findings(&self) -> usize {
+        self.findings
+            .iter()
+            .map(|f| f.file.display_path.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -42,7 +60,7 @@ impl Report {
             .count()
     }
 
-    /// `3 findings: 1 critical, 2 high` — or `no findings`.
+    /// `3 findings in 2 of 5 files: 1 critical, 2 high` — or `no findings in 5 files`.
     pub fn summary_line(&self) -> String {
         let line = self.counts_line();
         let mut extra = Vec::new();
@@ -75,9 +93,10 @@ impl Report {
             })
             .collect();
         format!(
-            "{} {} in {} {}: {}",
+            "{} {} in {} of {} {}: {}",
             self.findings.len(),
             plural(self.findings.len(), "finding"),
+            self.files_with_findings(),
             self.files_scanned,
             plural(self.files_scanned, "file"),
             parts.join(", ")
