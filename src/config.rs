@@ -175,9 +175,7 @@ impl Config {
             if find_rule(id).is_some() {
                 Ok(())
             } else {
-                Err(format!(
-                    "unknown rule \"{id}\" in `{what}` (see `trustlint rules`)"
-                ))
+                Err(format!("`{what}`: {}", crate::rules::unknown_rule(id)))
             }
         };
         for id in self.select.iter().flatten() {
@@ -547,6 +545,23 @@ mod tests {
         let err = Config::parse("exclude = []\n[audiences]\nallowd = [\"x\"]\n").unwrap_err();
         assert!(err.contains("line 3"), "{err}");
         assert!(err.contains("allowd"), "{err}");
+    }
+
+    #[test]
+    fn misspelled_rule_ids_get_a_suggestion_in_every_list() {
+        for (text, what) in [
+            ("select = [\"subject-any-ownr\"]\n", "`select`"),
+            ("ignore = [\"subject-any-ownr\"]\n", "`ignore`"),
+            ("[severity]\nsubject-any-ownr = \"high\"\n", "`severity`"),
+        ] {
+            let err = Config::parse(text).unwrap_err();
+            assert_eq!(
+                err,
+                format!(
+                    "{what}: unknown rule \"subject-any-ownr\" (did you mean `subject-any-owner`?)"
+                )
+            );
+        }
     }
 
     #[test]

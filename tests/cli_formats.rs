@@ -170,6 +170,16 @@ fn fail_on_sets_the_threshold() {
     }
     let output = run(&["check", "--fail-on", "info", CLEAN]);
     assert_eq!(output.status.code(), Some(0));
+    // Values are case-insensitive.
+    for threshold in ["HIGH", "High", "CRITICAL"] {
+        let output = run(&["check", SELECT, "--fail-on", threshold, FIXTURE]);
+        let expected = if threshold == "CRITICAL" { 0 } else { 1 };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "--fail-on {threshold}"
+        );
+    }
 }
 
 #[test]
@@ -189,6 +199,24 @@ fn exit_code_is_2_for_an_unknown_rule() {
     assert_eq!(stdout(&output), "");
     let err = stderr(&output);
     assert!(err.contains("unknown rule \"no-such-rule\""), "{err}");
+    for (option, value) in [
+        ("--select", "subject-any-ownr"),
+        ("--ignore", "duplicat-key"),
+    ] {
+        let output = run(&["check", option, value, FIXTURE]);
+        assert_eq!(output.status.code(), Some(2));
+        let near = if option == "--select" {
+            "subject-any-owner"
+        } else {
+            "duplicate-key"
+        };
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "trustlint: error: {option}: unknown rule \"{value}\" (did you mean `{near}`?)\n"
+            )
+        );
+    }
 }
 
 #[test]

@@ -20,8 +20,14 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output (atomically).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit with 1 when a finding has this severity or higher.
-    #[arg(long, value_enum, default_value = "low", value_name = "SEVERITY")]
+    /// Exit with 1 when a finding has this severity or higher (any case: `HIGH` is `high`).
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        default_value = "low",
+        value_name = "SEVERITY"
+    )]
     pub fail_on: SeverityArg,
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
@@ -196,7 +202,12 @@ pub fn run(args: &CheckArgs) -> i32 {
 fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static dyn Rule>, String> {
     for id in args.select.iter().chain(&args.ignore) {
         if find_rule(id).is_none() {
-            return Err(format!("unknown rule \"{id}\" (see `trustlint rules`)"));
+            let option = if args.select.contains(id) {
+                "--select"
+            } else {
+                "--ignore"
+            };
+            return Err(format!("{option}: {}", crate::rules::unknown_rule(id)));
         }
     }
     let select: Option<&[String]> = if !args.select.is_empty() {
