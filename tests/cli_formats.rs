@@ -183,6 +183,79 @@ fn fail_on_sets_the_threshold() {
 }
 
 #[test]
+fn exit_zero_reports_but_never_fails_on_findings() {
+    let failing = run(&["check", SELECT, "--color", "never", FIXTURE]);
+    let output = run(&["check", SELECT, "--color", "never", "--exit-zero", FIXTURE]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), stdout(&failing), "the same report");
+    let output = run(&["check", "--exit-zero", "fixtures/report/no-such-file.json"]);
+    assert_eq!(output.status.code(), Some(2), "errors still exit 2");
+}
+
+#[test]
+fn min_severity_hides_findings_but_fail_on_still_sees_them() {
+    // The fixture's one finding is high.
+    let output = run(&[
+        "check",
+        SELECT,
+        "--format",
+        "concise",
+        "--min-severity",
+        "HIGH",
+        FIXTURE,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("high[duplicate-key]"));
+    let args = [
+        "check",
+        SELECT,
+        "--format",
+        "concise",
+        "--min-severity",
+        "critical",
+    ];
+    let output = run(&[&args[..], &[FIXTURE]].concat());
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "--fail-on low judges every finding"
+    );
+    assert_eq!(
+        stdout(&output),
+        "no findings in 1 file (1 below --min-severity)\n"
+    );
+    let output = run(&[&args[..], &["--fail-on", "critical", FIXTURE]].concat());
+    assert_eq!(output.status.code(), Some(0));
+    let output = run(&[
+        "check",
+        SELECT,
+        "--format",
+        "json",
+        "--min-severity",
+        "critical",
+        FIXTURE,
+    ]);
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(report["findings"], Value::Array(vec![]));
+    assert_eq!(report["below_min_severity"], 1);
+}
+
+/// The demo in the concise format, medium and above: highest severity first, then by path.
+#[test]
+fn concise_demo_at_medium_and_above() {
+    let output = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--min-severity",
+        "medium",
+        "fixtures/demo",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    insta::assert_snapshot!("concise_demo_medium", stdout(&output));
+}
+
+#[test]
 fn exit_code_is_2_for_a_missing_path() {
     let output = run(&["check", "fixtures/report/no-such-file.json"]);
     assert_eq!(output.status.code(), Some(2));

@@ -29,6 +29,12 @@ pub struct CheckArgs {
         value_name = "SEVERITY"
     )]
     pub fail_on: SeverityArg,
+    /// Exit with 0 whatever the findings (usage and I/O errors still exit with 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Show only findings of this severity or higher; `--fail-on` still judges every finding.
+    #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub select: Vec<String>,
@@ -143,6 +149,13 @@ pub fn run(args: &CheckArgs) -> i32 {
     if let Some(baseline) = &baseline {
         baseline.apply(&mut report);
     }
+    let threshold = Severity::from(args.fail_on);
+    let fails = report.findings.iter().any(|f| f.severity >= threshold);
+    if let Some(min) = args.min_severity.map(Severity::from) {
+        let before = report.findings.len();
+        report.findings.retain(|f| f.severity >= min);
+        report.hidden = before - report.findings.len();
+    }
     if !args.quiet {
         for notice in &report.notices {
             super::eprint_line(&format!(
@@ -191,8 +204,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     if let Err(e) = written {
         return usage_error(e);
     }
-    let threshold = Severity::from(args.fail_on);
-    if report.findings.iter().any(|f| f.severity >= threshold) {
+    if fails && !args.exit_zero {
         exit::FINDINGS
     } else {
         exit::OK

@@ -11,6 +11,13 @@ struct JsonReport<'a> {
     files_scanned: usize,
     suppressed: usize,
     baselined: usize,
+    /// Left out by `--min-severity`; absent when none were.
+    #[serde(skip_serializing_if = "is_zero")]
+    below_min_severity: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -82,6 +89,7 @@ pub fn render(report: &Report) -> String {
         files_scanned: report.files_scanned,
         suppressed: report.suppressed,
         baselined: report.baselined,
+        below_min_severity: report.hidden,
     };
     let mut text =
         crate::escape::json(&serde_json::to_string_pretty(&out).expect("report serializes"));

@@ -20,6 +20,8 @@ pub struct Report {
     pub suppressed: usize,
     /// Findings left out because `--baseline` already records them.
     pub baselined: usize,
+    /// Findings left out of the output by `--min-severity` (they still count for `--fail-on`).
+    pub hidden: usize,
     /// Files that were not analysed, with the reason (printed on stderr, never as findings).
     pub notices: Vec<Notice>,
 }
@@ -69,6 +71,9 @@ impl Report {
         }
         if self.baselined > 0 {
             extra.push(format!("{} baselined", self.baselined));
+        }
+        if self.hidden > 0 {
+            extra.push(format!("{} below --min-severity", self.hidden));
         }
         if extra.is_empty() {
             line
