@@ -90,6 +90,24 @@ fn json_format() {
     insta::assert_snapshot!("json", out);
 }
 
+/// Notices (here a Terraform document that is not evaluated) in the JSON report, with their
+/// line and column, as well as on stderr.
+#[test]
+fn json_lists_notices() {
+    let output = run(&["check", "--format", "json", "fixtures/report/notices"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    insta::assert_snapshot!(
+        "json_notices",
+        serde_json::to_string_pretty(&report["notices"]).unwrap()
+    );
+    assert!(
+        stderr(&output).contains("fixtures/report/notices/main.tf: line 3, column 24: "),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn github_format() {
     let out = check_with_findings(&["--format", "github"]);

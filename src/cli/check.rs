@@ -161,7 +161,7 @@ pub fn run(args: &CheckArgs) -> i32 {
             super::eprint_line(&format!(
                 "trustlint: note: {}: {}",
                 crate::source::neutralize(&notice.path),
-                crate::source::neutralize(&notice.message)
+                crate::source::neutralize(&notice.located_message())
             ));
         }
     }

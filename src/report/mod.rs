@@ -8,6 +8,7 @@ pub mod json;
 pub mod sarif;
 
 use crate::rules::{Finding, Severity};
+use crate::source::LineCol;
 
 /// Everything a scan produced.
 #[derive(Debug, Default)]
@@ -22,20 +23,43 @@ pub struct Report {
     pub baselined: usize,
     /// Findings left out of the output by `--min-severity` (they still count for `--fail-on`).
     pub hidden: usize,
-    /// Files that were not analysed, with the reason (printed on stderr, never as findings).
+    /// Files (or parts of files) that were not analysed, with the reason: printed on stderr,
+    /// listed in `json` and in SARIF's `toolExecutionNotifications`, never as findings.
     pub notices: Vec<Notice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub path: String,
+    /// Where in the file, when the reader knows (Terraform's unevaluated expressions).
+    pub at: Option<LineCol>,
     pub message: String,
+}
+
+impl Notice {
+    /// A notice about a whole file.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Notice {
+        Notice {
+            path: path.into(),
+            at: None,
+            message: message.into(),
+        }
+    }
+
+    /// The message, after `line L, column C: ` when the place is known (as stderr prints it).
+    pub fn located_message(&self) -> String {
+        match self.at {
+            Some(at) => format!("line {}, column {}: {}", at.line, at.column, self.message),
+            None => self.message.clone(),
+        }
+    }
 }
 
 impl Report {
     pub fn sort(&mut self) {
         self.findings.sort_by_cached_key(|f| f.sort_key());
-        self.notices.sort_by(|a, b| a.path.cmp(&b.path));
+        self.notices
+            .sort_by(|a, b| (&a.path, a.at).cmp(&(&b.path, b.at)));
     }
 
     /// The findings as `human` and `concise` print them: highest severity first, then path,
