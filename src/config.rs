@@ -21,6 +21,9 @@ pub struct Config {
     /// Globs of paths to skip, relative to the scan root.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// `fail-on-empty = true`: a scan that reads no file is an error (as `--fail-on-empty`).
+    #[serde(default, rename = "fail-on-empty")]
+    pub fail_on_empty: bool,
     #[serde(default)]
     pub audiences: Audiences,
     #[serde(default)]

@@ -274,6 +274,32 @@ fn concise_demo_at_medium_and_above() {
 }
 
 #[test]
+fn a_scan_that_reads_no_file_warns_and_fails_with_fail_on_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a policy\n").unwrap();
+    let path = dir.path().to_str().unwrap();
+    let output = run(&["check", "--color", "never", path]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "no findings in 0 files\n");
+    assert_eq!(
+        stderr(&output),
+        format!("trustlint: warning: no file was scanned in {path}: check the paths and the excludes (--fail-on-empty makes this an error)\n")
+    );
+    let output = run(&["check", "--fail-on-empty", path]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        format!("trustlint: error: no file was scanned in {path} (--fail-on-empty): check the paths and the excludes\n")
+    );
+    std::fs::write(dir.path().join("trustlint.toml"), "fail-on-empty = true\n").unwrap();
+    let output = run(&["check", path]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let output = run(&["check", "--fail-on-empty", CLEAN]);
+    assert_eq!(output.status.code(), Some(0), "a file was read");
+}
+
+#[test]
 fn exit_code_is_2_for_a_missing_path() {
     let output = run(&["check", "fixtures/report/no-such-file.json"]);
     assert_eq!(output.status.code(), Some(2));

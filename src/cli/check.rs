@@ -35,6 +35,9 @@ pub struct CheckArgs {
     /// Show only findings of this severity or higher; `--fail-on` still judges every finding.
     #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
     pub min_severity: Option<SeverityArg>,
+    /// Exit with 2 when the scan reads no file (a mis-pathed CI gate must not pass silently).
+    #[arg(long)]
+    pub fail_on_empty: bool,
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub select: Vec<String>,
@@ -131,6 +134,24 @@ pub fn run(args: &CheckArgs) -> i32 {
         Ok(report) => report,
         Err(e) => return usage_error(e.0),
     };
+    if report.files_scanned == 0 {
+        let paths = args
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if args.fail_on_empty || config.fail_on_empty {
+            return usage_error(format!(
+                "no file was scanned in {paths} (--fail-on-empty): check the paths and the excludes"
+            ));
+        }
+        super::eprint_line(&format!(
+            "trustlint: warning: no file was scanned in {}: check the paths and the excludes \
+             (--fail-on-empty makes this an error)",
+            crate::escape::value(&paths)
+        ));
+    }
     if let Some(path) = &args.write_baseline {
         let recorded = crate::baseline::Baseline::of(&report);
         if let Err(e) = write_atomically(path, &recorded.to_json()) {
