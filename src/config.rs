@@ -21,6 +21,9 @@ pub struct Config {
     /// Globs of paths to skip, relative to the scan root.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// `fail-on-empty = true`: a scan that reads no file is an error (as `--fail-on-empty`).
+    #[serde(default, rename = "fail-on-empty")]
+    pub fail_on_empty: bool,
     #[serde(default)]
     pub audiences: Audiences,
     #[serde(default)]
@@ -175,9 +178,7 @@ impl Config {
             if find_rule(id).is_some() {
                 Ok(())
             } else {
-                Err(format!(
-                    "unknown rule \"{id}\" in `{what}` (see `trustlint rules`)"
-                ))
+                Err(format!("`{what}`: {}", crate::rules::unknown_rule(id)))
             }
         };
         for id in self.select.iter().flatten() {
@@ -547,6 +548,23 @@ mod tests {
         let err = Config::parse("exclude = []\n[audiences]\nallowd = [\"x\"]\n").unwrap_err();
         assert!(err.contains("line 3"), "{err}");
         assert!(err.contains("allowd"), "{err}");
+    }
+
+    #[test]
+    fn misspelled_rule_ids_get_a_suggestion_in_every_list() {
+        for (text, what) in [
+            ("select = [\"subject-any-ownr\"]\n", "`select`"),
+            ("ignore = [\"subject-any-ownr\"]\n", "`ignore`"),
+            ("[severity]\nsubject-any-ownr = \"high\"\n", "`severity`"),
+        ] {
+            let err = Config::parse(text).unwrap_err();
+            assert_eq!(
+                err,
+                format!(
+                    "{what}: unknown rule \"subject-any-ownr\" (did you mean `subject-any-owner`?)"
+                )
+            );
+        }
     }
 
     #[test]

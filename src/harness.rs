@@ -149,7 +149,13 @@ fn scan_and_render(root: &Path, config: &Config, baseline: Option<&crate::baseli
 /// Renders `report` in every format (human with and without colour) and its notices as `check`
 /// prints them, and checks each.
 pub fn check_report(report: &Report) {
-    for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
+    for format in [
+        Format::Human,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+    ] {
         for color in [false, true] {
             if color && format != Format::Human {
                 continue;

@@ -53,6 +53,28 @@ fn explain_prints_the_page_and_rejects_unknown_rules() {
     assert!(String::from_utf8(out.stderr)
         .unwrap()
         .contains("unknown rule \"no-such-rule\""));
+    let out = trustlint(&["explain", "subject-any-ownr"], root());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "trustlint: error: unknown rule \"subject-any-ownr\" (did you mean `subject-any-owner`?)\n"
+    );
+}
+
+#[test]
+fn a_misspelled_rule_in_the_config_gets_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("trustlint.toml"),
+        "[severity]\nsubjet-any-ref = \"high\"\n",
+    )
+    .unwrap();
+    let out = trustlint(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "trustlint: error: configuration: trustlint.toml: `severity`: unknown rule \"subjet-any-ref\" (did you mean `subject-any-ref`?)\n"
+    );
 }
 
 #[test]

@@ -64,9 +64,23 @@ fn human_format_with_colour() {
     let out = check_with_findings(&["--color", "always"]);
     assert!(out.contains("\u{1b}["), "coloured: {out:?}");
     assert!(
-        out.ends_with("\u{1b}[1;31m1 finding in 1 file: 1 high\u{1b}[0m\n"),
+        out.ends_with("\u{1b}[1;31m1 finding in 1 of 1 file: 1 high\u{1b}[0m\n"),
         "summary coloured after the highest severity: {out:?}"
     );
+}
+
+#[test]
+fn concise_format() {
+    let out = check_with_findings(&["--format", "concise"]);
+    assert!(!out.contains('\u{1b}'), "no colour: {out}");
+    insta::assert_snapshot!("concise", out);
+}
+
+#[test]
+fn concise_quiet_prints_only_the_summary() {
+    let output = run(&["check", "--format", "concise", "-q", SELECT, FIXTURE]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "1 finding in 1 of 1 file: 1 high\n");
 }
 
 #[test]
@@ -74,6 +88,24 @@ fn json_format() {
     let out = check_with_findings(&["--format", "json"]);
     serde_json::from_str::<Value>(&out).expect("JSON");
     insta::assert_snapshot!("json", out);
+}
+
+/// Notices (here a Terraform document that is not evaluated) in the JSON report, with their
+/// line and column, as well as on stderr.
+#[test]
+fn json_lists_notices() {
+    let output = run(&["check", "--format", "json", "fixtures/report/notices"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    insta::assert_snapshot!(
+        "json_notices",
+        serde_json::to_string_pretty(&report["notices"]).unwrap()
+    );
+    assert!(
+        stderr(&output).contains("fixtures/report/notices/main.tf: line 3, column 24: "),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -109,7 +141,7 @@ fn sarif_format() {
 
 #[test]
 fn exit_code_is_0_without_findings() {
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "concise", "json", "sarif", "github"] {
         let output = run(&["check", "--format", format, CLEAN]);
         assert_eq!(
             output.status.code(),
@@ -126,7 +158,7 @@ fn exit_code_is_0_without_findings() {
 
 #[test]
 fn exit_code_is_1_with_findings() {
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "concise", "json", "sarif", "github"] {
         let output = run(&["check", "--format", format, FIXTURE]);
         assert_eq!(
             output.status.code(),
@@ -150,12 +182,121 @@ fn fail_on_sets_the_threshold() {
         let output = run(&["check", SELECT, "--fail-on", threshold, FIXTURE]);
         assert_eq!(output.status.code(), Some(code), "--fail-on {threshold}");
         assert!(
-            stdout(&output).contains("1 finding in 1 file: 1 high"),
+            stdout(&output).contains("1 finding in 1 of 1 file: 1 high"),
             "findings are reported whatever the threshold"
         );
     }
     let output = run(&["check", "--fail-on", "info", CLEAN]);
     assert_eq!(output.status.code(), Some(0));
+    // Values are case-insensitive.
+    for threshold in ["HIGH", "High", "CRITICAL"] {
+        let output = run(&["check", SELECT, "--fail-on", threshold, FIXTURE]);
+        let expected = if threshold == "CRITICAL" { 0 } else { 1 };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "--fail-on {threshold}"
+        );
+    }
+}
+
+#[test]
+fn exit_zero_reports_but_never_fails_on_findings() {
+    let failing = run(&["check", SELECT, "--color", "never", FIXTURE]);
+    let output = run(&["check", SELECT, "--color", "never", "--exit-zero", FIXTURE]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), stdout(&failing), "the same report");
+    let output = run(&["check", "--exit-zero", "fixtures/report/no-such-file.json"]);
+    assert_eq!(output.status.code(), Some(2), "errors still exit 2");
+}
+
+#[test]
+fn min_severity_hides_findings_but_fail_on_still_sees_them() {
+    // The fixture's one finding is high.
+    let output = run(&[
+        "check",
+        SELECT,
+        "--format",
+        "concise",
+        "--min-severity",
+        "HIGH",
+        FIXTURE,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("high[duplicate-key]"));
+    let args = [
+        "check",
+        SELECT,
+        "--format",
+        "concise",
+        "--min-severity",
+        "critical",
+    ];
+    let output = run(&[&args[..], &[FIXTURE]].concat());
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "--fail-on low judges every finding"
+    );
+    assert_eq!(
+        stdout(&output),
+        "no findings in 1 file (1 below --min-severity)\n"
+    );
+    let output = run(&[&args[..], &["--fail-on", "critical", FIXTURE]].concat());
+    assert_eq!(output.status.code(), Some(0));
+    let output = run(&[
+        "check",
+        SELECT,
+        "--format",
+        "json",
+        "--min-severity",
+        "critical",
+        FIXTURE,
+    ]);
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(report["findings"], Value::Array(vec![]));
+    assert_eq!(report["below_min_severity"], 1);
+}
+
+/// The demo in the concise format, medium and above: highest severity first, then by path.
+#[test]
+fn concise_demo_at_medium_and_above() {
+    let output = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--min-severity",
+        "medium",
+        "fixtures/demo",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    insta::assert_snapshot!("concise_demo_medium", stdout(&output));
+}
+
+#[test]
+fn a_scan_that_reads_no_file_warns_and_fails_with_fail_on_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a policy\n").unwrap();
+    let path = dir.path().to_str().unwrap();
+    let output = run(&["check", "--color", "never", path]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "no findings in 0 files\n");
+    assert_eq!(
+        stderr(&output),
+        format!("trustlint: warning: no file was scanned in {path}: check the paths and the excludes (--fail-on-empty makes this an error)\n")
+    );
+    let output = run(&["check", "--fail-on-empty", path]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        format!("trustlint: error: no file was scanned in {path} (--fail-on-empty): check the paths and the excludes\n")
+    );
+    std::fs::write(dir.path().join("trustlint.toml"), "fail-on-empty = true\n").unwrap();
+    let output = run(&["check", path]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let output = run(&["check", "--fail-on-empty", CLEAN]);
+    assert_eq!(output.status.code(), Some(0), "a file was read");
 }
 
 #[test]
@@ -175,12 +316,30 @@ fn exit_code_is_2_for_an_unknown_rule() {
     assert_eq!(stdout(&output), "");
     let err = stderr(&output);
     assert!(err.contains("unknown rule \"no-such-rule\""), "{err}");
+    for (option, value) in [
+        ("--select", "subject-any-ownr"),
+        ("--ignore", "duplicat-key"),
+    ] {
+        let output = run(&["check", option, value, FIXTURE]);
+        assert_eq!(output.status.code(), Some(2));
+        let near = if option == "--select" {
+            "subject-any-owner"
+        } else {
+            "duplicate-key"
+        };
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "trustlint: error: {option}: unknown rule \"{value}\" (did you mean `{near}`?)\n"
+            )
+        );
+    }
 }
 
 #[test]
 fn output_writes_the_file_and_nothing_to_stdout() {
     let dir = tempfile::tempdir().unwrap();
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "concise", "json", "sarif", "github"] {
         let path = dir.path().join(format!("report.{format}"));
         let path_arg = path.to_str().unwrap();
         let output = run(&["check", "--format", format, "--output", path_arg, FIXTURE]);
@@ -208,6 +367,7 @@ fn output_writes_the_file_and_nothing_to_stdout() {
     assert_eq!(
         left,
         [
+            "report.concise",
             "report.github",
             "report.human",
             "report.json",
@@ -221,7 +381,7 @@ fn output_writes_the_file_and_nothing_to_stdout() {
 fn quiet_prints_only_the_summary() {
     let output = run(&["check", "--quiet", "--color", "never", SELECT, FIXTURE]);
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(stdout(&output), "1 finding in 1 file: 1 high\n");
+    assert_eq!(stdout(&output), "1 finding in 1 of 1 file: 1 high\n");
     let output = run(&["check", "-q", "--color", "never", CLEAN]);
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(stdout(&output), "no findings in 1 file\n");
@@ -239,6 +399,7 @@ fn no_format_lets_the_file_drive_the_terminal() {
     let cases: &[&[&str]] = &[
         &["--color", "never"],
         &["--color", "always"],
+        &["--format", "concise"],
         &["--format", "json"],
         &["--format", "sarif"],
         &["--format", "github"],

@@ -138,6 +138,7 @@ fn injection_through_every_output_path() {
     );
     for (format, annotations) in [
         ("human", false),
+        ("concise", false),
         ("json", false),
         ("sarif", false),
         ("github", true),

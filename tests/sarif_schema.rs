@@ -131,6 +131,36 @@ fn sarif_output_is_valid_for_each_fixture_and_all_together() {
     );
 }
 
+/// A Terraform document trustlint does not evaluate: a notice with its line and column, which
+/// SARIF carries as a tool execution notification of the one invocation.
+#[test]
+fn notices_are_tool_execution_notifications() {
+    let log = sarif_output(&["fixtures/report/notices", FIXTURES[0]]);
+    assert_valid(&validator(), &log);
+    let invocations = log["runs"][0]["invocations"]
+        .as_array()
+        .expect("invocations");
+    assert_eq!(invocations.len(), 1);
+    assert_eq!(invocations[0]["executionSuccessful"], true);
+    let notifications = invocations[0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert_eq!(notifications.len(), 1, "{notifications:#?}");
+    let place = &notifications[0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        place["artifactLocation"]["uri"],
+        "fixtures/report/notices/main.tf"
+    );
+    assert_eq!(place["region"]["startLine"], 3);
+    assert_eq!(place["region"]["startColumn"], 24);
+    assert_eq!(notifications[0]["level"], "warning");
+    let without = sarif_output(&[FIXTURES[0]]);
+    assert_eq!(
+        without["runs"][0]["invocations"][0]["toolExecutionNotifications"],
+        Value::Array(vec![])
+    );
+}
+
 #[test]
 fn sarif_output_has_what_github_code_scanning_needs() {
     let log = sarif_output(FIXTURES);

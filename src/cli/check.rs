@@ -20,9 +20,24 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output (atomically).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit with 1 when a finding has this severity or higher.
-    #[arg(long, value_enum, default_value = "low", value_name = "SEVERITY")]
+    /// Exit with 1 when a finding has this severity or higher (any case: `HIGH` is `high`).
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        default_value = "low",
+        value_name = "SEVERITY"
+    )]
     pub fail_on: SeverityArg,
+    /// Exit with 0 whatever the findings (usage and I/O errors still exit with 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Show only findings of this severity or higher; `--fail-on` still judges every finding.
+    #[arg(long, value_enum, ignore_case = true, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+    /// Exit with 2 when the scan reads no file (a mis-pathed CI gate must not pass silently).
+    #[arg(long)]
+    pub fail_on_empty: bool,
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub select: Vec<String>,
@@ -42,7 +57,7 @@ pub struct CheckArgs {
     /// cross-check, when trustlint.toml does not name it; else the clone's origin remote.
     #[arg(long, value_name = "OWNER/NAME")]
     pub repository: Option<String>,
-    /// Print only the summary line (human format) and no notices.
+    /// Print only the summary line (human and concise formats) and no notices.
     #[arg(long, short)]
     pub quiet: bool,
     /// Report only findings that this baseline file (from --write-baseline) does not record.
@@ -119,6 +134,24 @@ pub fn run(args: &CheckArgs) -> i32 {
         Ok(report) => report,
         Err(e) => return usage_error(e.0),
     };
+    if report.files_scanned == 0 {
+        let paths = args
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if args.fail_on_empty || config.fail_on_empty {
+            return usage_error(format!(
+                "no file was scanned in {paths} (--fail-on-empty): check the paths and the excludes"
+            ));
+        }
+        super::eprint_line(&format!(
+            "trustlint: warning: no file was scanned in {}: check the paths and the excludes \
+             (--fail-on-empty makes this an error)",
+            crate::escape::value(&paths)
+        ));
+    }
     if let Some(path) = &args.write_baseline {
         let recorded = crate::baseline::Baseline::of(&report);
         if let Err(e) = write_atomically(path, &recorded.to_json()) {
@@ -137,12 +170,19 @@ pub fn run(args: &CheckArgs) -> i32 {
     if let Some(baseline) = &baseline {
         baseline.apply(&mut report);
     }
+    let threshold = Severity::from(args.fail_on);
+    let fails = report.findings.iter().any(|f| f.severity >= threshold);
+    if let Some(min) = args.min_severity.map(Severity::from) {
+        let before = report.findings.len();
+        report.findings.retain(|f| f.severity >= min);
+        report.hidden = before - report.findings.len();
+    }
     if !args.quiet {
         for notice in &report.notices {
             super::eprint_line(&format!(
                 "trustlint: note: {}: {}",
                 crate::source::neutralize(&notice.path),
-                crate::source::neutralize(&notice.message)
+                crate::source::neutralize(&notice.located_message())
             ));
         }
     }
@@ -185,8 +225,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     if let Err(e) = written {
         return usage_error(e);
     }
-    let threshold = Severity::from(args.fail_on);
-    if report.findings.iter().any(|f| f.severity >= threshold) {
+    if fails && !args.exit_zero {
         exit::FINDINGS
     } else {
         exit::OK
@@ -196,7 +235,12 @@ pub fn run(args: &CheckArgs) -> i32 {
 fn selected_rules(args: &CheckArgs, config: &Config) -> Result<Vec<&'static dyn Rule>, String> {
     for id in args.select.iter().chain(&args.ignore) {
         if find_rule(id).is_none() {
-            return Err(format!("unknown rule \"{id}\" (see `trustlint rules`)"));
+            let option = if args.select.contains(id) {
+                "--select"
+            } else {
+                "--ignore"
+            };
+            return Err(format!("{option}: {}", crate::rules::unknown_rule(id)));
         }
     }
     let select: Option<&[String]> = if !args.select.is_empty() {

@@ -12,11 +12,11 @@ use clap::{Parser, Subcommand};
 
 /// Exit codes shared by every command.
 pub mod exit {
-    /// No finding at or above `--fail-on` (check), or ALLOW (simulate).
+    /// No finding at or above `--fail-on`, or `--exit-zero` (check), or ALLOW (simulate).
     pub const OK: i32 = 0;
     /// Findings at or above `--fail-on` (check), or DENY (simulate).
     pub const FINDINGS: i32 = 1;
-    /// Usage or I/O error the user must fix.
+    /// Usage or I/O error the user must fix (check: also no file read with `--fail-on-empty`).
     pub const ERROR: i32 = 2;
 }
 

@@ -65,9 +65,6 @@ pub fn explain(args: &ExplainArgs) -> i32 {
             );
             exit::OK
         }
-        None => usage_error(format!(
-            "unknown rule \"{}\" (see `trustlint rules`)",
-            args.rule
-        )),
+        None => usage_error(crate::rules::unknown_rule(&args.rule)),
     }
 }

@@ -35,7 +35,7 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
         // One neutralised copy and line index per file (and set of redactions), not per finding:
         // the work stays linear in the size of the files plus the number of findings.
         let mut sources = Sources::new();
-        for finding in &report.findings {
+        for finding in report.by_severity() {
             let diagnostic = FindingDiagnostic::new(finding, &mut sources);
             // miette pads labels to their column with a format width, which panics past 65535;
             // a snippet of such a line is no use to a reader anyway.
@@ -380,7 +380,10 @@ mod tests {
         assert!(out.contains("[policy.json:3:3]"), "{out}");
         assert!(out.contains("first defined here"), "{out}");
         assert!(out.contains("help: merge them"), "{out}");
-        assert!(out.ends_with("\n1 finding in 1 file: 1 high\n"), "{out}");
+        assert!(
+            out.ends_with("\n1 finding in 1 of 1 file: 1 high\n"),
+            "{out}"
+        );
         assert!(!out.contains('\u{1b}'), "{out}");
     }
 
@@ -456,14 +459,17 @@ mod tests {
             color: false,
             quiet: true,
         };
-        assert_eq!(render(&report, options), "1 finding in 1 file: 1 high\n");
+        assert_eq!(
+            render(&report, options),
+            "1 finding in 1 of 1 file: 1 high\n"
+        );
         let coloured = RenderOptions {
             color: true,
             quiet: true,
         };
         assert_eq!(
             render(&report, coloured),
-            "\x1b[1;31m1 finding in 1 file: 1 high\x1b[0m\n"
+            "\x1b[1;31m1 finding in 1 of 1 file: 1 high\x1b[0m\n"
         );
         assert_eq!(
             render(&Report::default(), options),

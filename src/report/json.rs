@@ -11,6 +11,15 @@ struct JsonReport<'a> {
     files_scanned: usize,
     suppressed: usize,
     baselined: usize,
+    /// Files or parts of files not analysed, with the reason (also printed on stderr).
+    notices: Vec<JsonNotice<'a>>,
+    /// Left out by `--min-severity`; absent when none were.
+    #[serde(skip_serializing_if = "is_zero")]
+    below_min_severity: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -31,6 +40,16 @@ struct JsonFinding<'a> {
     /// finding, the first of two duplicate keys).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonNotice<'a> {
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -82,6 +101,17 @@ pub fn render(report: &Report) -> String {
         files_scanned: report.files_scanned,
         suppressed: report.suppressed,
         baselined: report.baselined,
+        notices: report
+            .notices
+            .iter()
+            .map(|n| JsonNotice {
+                path: &n.path,
+                line: n.at.map(|at| at.line),
+                column: n.at.map(|at| at.column),
+                message: neutralize(&n.message),
+            })
+            .collect(),
+        below_min_severity: report.hidden,
     };
     let mut text =
         crate::escape::json(&serde_json::to_string_pretty(&out).expect("report serializes"));

@@ -5,7 +5,7 @@
 //! version. Locations are relative to `%SRCROOT%` (the directory trustlint ran in) and columns
 //! count Unicode scalar values (`columnKind: unicodeCodePoints`), as everywhere in trustlint.
 
-use super::Report;
+use super::{Notice, Report};
 use crate::rules::{all_rules, Finding, RuleMeta, Severity};
 use crate::source::{neutralize, LineCol, SourceFile};
 use serde::Serialize;
@@ -34,7 +34,46 @@ struct Run {
     tool: Tool,
     original_uri_base_ids: BTreeMap<&'static str, BaseId>,
     column_kind: &'static str,
+    /// One: this run, with the notices as `toolExecutionNotifications`.
+    invocations: Vec<Invocation>,
     results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    /// A log is only written when the scan ran to its end: notices are not failures.
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Message,
+    locations: Vec<NotificationLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation {
+    physical_location: NotificationPlace,
+}
+
+/// A physical location whose region is left out when the notice concerns the whole file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationPlace {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<StartRegion>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StartRegion {
+    start_line: usize,
+    start_column: usize,
 }
 
 /// An `originalUriBaseIds` entry without `uri`: the base is the directory trustlint ran in,
@@ -174,6 +213,10 @@ pub fn render(report: &Report) -> String {
                 },
             )]),
             column_kind: "unicodeCodePoints",
+            invocations: vec![Invocation {
+                execution_successful: true,
+                tool_execution_notifications: report.notices.iter().map(notification).collect(),
+            }],
             results: report
                 .findings
                 .iter()
@@ -261,6 +304,26 @@ fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
         properties: ResultProperties {
             severity: f.severity.as_str(),
         },
+    }
+}
+
+/// A file (or part of one) the scan did not analyse, as a warning about the run.
+fn notification(notice: &Notice) -> Notification {
+    let (uri, uri_base_id) = artifact_uri(&notice.path);
+    Notification {
+        level: "warning",
+        message: Message {
+            text: escape_brackets(&neutralize(&notice.message)),
+        },
+        locations: vec![NotificationLocation {
+            physical_location: NotificationPlace {
+                artifact_location: ArtifactLocation { uri, uri_base_id },
+                region: notice.at.map(|at| StartRegion {
+                    start_line: at.line,
+                    start_column: at.column,
+                }),
+            },
+        }],
     }
 }
 
@@ -466,5 +529,24 @@ mod tests {
         assert!((4.0..7.0).contains(&score(Severity::Medium)));
         assert!((0.1..4.0).contains(&score(Severity::Low)));
         assert!(score(Severity::Info) < score(Severity::Low));
+    }
+
+    #[test]
+    fn a_whole_file_notice_has_no_region() {
+        let report = Report {
+            notices: vec![Notice::new("a b.json", "skipped: [not a policy]\u{202e}")],
+            ..Report::default()
+        };
+        let log: Value = serde_json::from_str(&render(&report)).unwrap();
+        let invocation = &log["runs"][0]["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], true);
+        let notification = &invocation["toolExecutionNotifications"][0];
+        assert_eq!(
+            notification["message"]["text"],
+            "skipped: \\[not a policy\\]\\u{202e}"
+        );
+        let place = &notification["locations"][0]["physicalLocation"];
+        assert_eq!(place["artifactLocation"]["uri"], "a%20b.json");
+        assert!(place.get("region").is_none(), "{place}");
     }
 }

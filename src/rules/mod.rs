@@ -24,7 +24,7 @@ pub use crosscheck::{
     RoleUse,
 };
 pub use finding::{Finding, Related};
-pub use registry::{all_rules, find_rule};
+pub use registry::{all_rules, find_rule, unknown_rule};
 
 use std::fmt;
 

@@ -61,3 +61,28 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
 pub fn find_rule(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)
 }
+
+/// The error for an id no rule has, with the nearest registered id when one is close:
+/// `unknown rule "subject-any-ownr" (did you mean `subject-any-owner`?)`.
+pub fn unknown_rule(id: &str) -> String {
+    let hint = match super::spelling::closest(id, RULES.iter().map(|r| r.meta().id)) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => "see `trustlint rules`".to_string(),
+    };
+    format!("unknown rule \"{id}\" ({hint})")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unknown_rule_suggests_the_nearest_id() {
+        assert_eq!(
+            super::unknown_rule("subject-any-ownr"),
+            "unknown rule \"subject-any-ownr\" (did you mean `subject-any-owner`?)"
+        );
+        assert_eq!(
+            super::unknown_rule("no-such-rule"),
+            "unknown rule \"no-such-rule\" (see `trustlint rules`)"
+        );
+    }
+}

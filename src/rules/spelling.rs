@@ -14,6 +14,34 @@ pub fn is_near(a: &str, b: &str) -> bool {
     edit_distance(a.as_bytes(), b.as_bytes()) <= limit
 }
 
+/// The candidate `word` most likely misspells: the nearest by case-insensitive edit distance,
+/// within 1 edit for words of up to 4 characters, 2 up to 12 and 3 beyond (a rule id is long,
+/// and a dropped or doubled letter or two is the usual slip). `None` when nothing is that near
+/// or `word` is itself a candidate.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    let limit = match lower.len() {
+        0..=4 => 1,
+        5..=12 => 2,
+        _ => 3,
+    };
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        if candidate == word {
+            return None;
+        }
+        let other = candidate.to_ascii_lowercase();
+        if lower.len().abs_diff(other.len()) > limit {
+            continue;
+        }
+        let distance = edit_distance(lower.as_bytes(), other.as_bytes());
+        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
+}
+
 /// Optimal-string-alignment distance: edits plus adjacent transpositions (`sbu` -> `sub` is 1).
 fn edit_distance(a: &[u8], b: &[u8]) -> usize {
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
@@ -51,5 +79,16 @@ mod tests {
         ));
         assert!(!is_near("sub", "sub"));
         assert!(!is_near("aud", "sub"));
+    }
+
+    #[test]
+    fn closest_picks_the_nearest_candidate() {
+        let ids = ["subject-any-owner", "subject-any-ref", "subject-org-wide"];
+        assert_eq!(closest("subject-any-ownr", ids), Some("subject-any-owner"));
+        assert_eq!(closest("Subject-Any-Owner", ids), Some("subject-any-owner"));
+        assert_eq!(closest("subjet-any-reff", ids), Some("subject-any-ref"));
+        assert_eq!(closest("subject-any-owner", ids), None);
+        assert_eq!(closest("no-such-rule", ids), None);
+        assert_eq!(closest("", ids), None);
     }
 }

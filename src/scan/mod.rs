@@ -137,10 +137,10 @@ pub fn scan(options: &ScanOptions<'_>) -> Result<Report, ScanError> {
 
     let mut report = Report::default();
     for skip in skipped {
-        report.notices.push(Notice {
-            path: display_path(&skip.path),
-            message: format!("skipped: {}", skip.reason),
-        });
+        report.notices.push(Notice::new(
+            display_path(&skip.path),
+            format!("skipped: {}", skip.reason),
+        ));
     }
     drop(workflows);
     loaded.truncate(reported);
@@ -442,10 +442,10 @@ fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
         Ok(text) => text,
         Err(skip) => {
             return Loaded {
-                notice: Some(Notice {
-                    path: display_path(&skip.path),
-                    message: format!("skipped: {}", skip.reason),
-                }),
+                notice: Some(Notice::new(
+                    display_path(&skip.path),
+                    format!("skipped: {}", skip.reason),
+                )),
                 ..Loaded::default()
             }
         }
@@ -469,10 +469,7 @@ fn load(file: &Discovered, rules: &[&'static dyn Rule]) -> Loaded {
 }
 
 fn not_analysed(source: &SourceFile, why: &str) -> Notice {
-    Notice {
-        path: source.display_path.clone(),
-        message: format!("{why}; skipped"),
-    }
+    Notice::new(source.display_path.clone(), format!("{why}; skipped"))
 }
 
 fn selected(rules: &[&'static dyn Rule], id: &str) -> bool {

@@ -130,8 +130,8 @@ pub(super) fn load_terraform(source: Arc<SourceFile>, file: &Discovered) -> Load
     for (span, message) in found.notices {
         let at = source.line_col(span.start);
         loaded.notices.push(Notice {
-            path: source.display_path.clone(),
-            message: format!("line {}, column {}: {message}", at.line, at.column),
+            at: Some(at),
+            ..Notice::new(source.display_path.clone(), message)
         });
     }
     loaded.parsed = Some((
