@@ -250,17 +250,7 @@ mod tests {
         }
         let options = DiscoverOptions::new(&["gen".to_string()]).unwrap();
         let (files, skipped) = discover(&[root.to_path_buf()], &options).unwrap();
-        let names: Vec<_> = files
-            .iter()
-            .map(|f| {
-                f.path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/")
-            })
-            .collect();
-        assert_eq!(names, ["a.json", "b.json", "sub/c.json"]);
+        assert_eq!(names(&files, root), ["a.json", "b.json", "sub/c.json"]);
         assert!(skipped.is_empty());
     }
 
