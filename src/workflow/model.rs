@@ -249,20 +249,20 @@ pub struct Job {
     pub id: Spanned<String>,
     pub name: Option<Spanned<String>>,
     pub runs_on: Option<Node>,
-    pub environment: Option<Environment>,
+    pub environment: Option<Box<Environment>>,
     pub needs: Vec<Spanned<String>>,
     pub if_: Option<Spanned<String>>,
     pub permissions: Option<Permissions>,
     pub env: Vec<EnvVar>,
     pub steps: Vec<Step>,
     /// The reusable workflow this job calls.
-    pub uses: Option<Spanned<UsesRef>>,
+    pub uses: Option<Box<Spanned<UsesRef>>>,
     /// `with:` of a caller job.
     pub with: Vec<(Spanned<String>, Node)>,
     /// `secrets:` of a caller job: a mapping or `inherit`.
-    pub secrets: Option<Node>,
+    pub secrets: Option<Box<Node>>,
     pub outputs: Vec<(Spanned<String>, Spanned<String>)>,
-    pub strategy: Option<Node>,
+    pub strategy: Option<Box<Node>>,
     /// The job id and its mapping.
     pub span: Span,
 }
@@ -280,7 +280,7 @@ pub struct Step {
     pub index: usize,
     pub id: Option<Spanned<String>>,
     pub name: Option<Spanned<String>>,
-    pub uses: Option<Spanned<UsesRef>>,
+    pub uses: Option<Box<Spanned<UsesRef>>>,
     pub with: Vec<(Spanned<String>, Node)>,
     pub run: Option<Spanned<String>>,
     pub env: Vec<EnvVar>,

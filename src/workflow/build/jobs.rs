@@ -195,17 +195,17 @@ impl Builder {
             match key {
                 "name" => job.name = self.string(&e.value, "a job's `name`"),
                 "runs-on" => job.runs_on = Some(e.value.clone()),
-                "environment" => job.environment = self.environment(&e.value),
+                "environment" => job.environment = self.environment(&e.value).map(Box::new),
                 "needs" => job.needs = self.string_list(&e.value, "`needs`"),
                 "if" => job.if_ = self.string(&e.value, "a job's `if`"),
                 "permissions" => job.permissions = Some(self.permissions(&e.value)),
                 "env" => job.env = self.env(&e.value, "a job's `env`"),
                 "steps" => job.steps = self.steps(&e.value),
-                "uses" => job.uses = self.job_uses(&e.value),
+                "uses" => job.uses = self.job_uses(&e.value).map(Box::new),
                 "with" => job.with = self.with(&e.value, "a caller job's `with`"),
-                "secrets" => job.secrets = self.job_secrets(&e.value),
+                "secrets" => job.secrets = self.job_secrets(&e.value).map(Box::new),
                 "outputs" => job.outputs = self.job_outputs(&e.value),
-                "strategy" => job.strategy = Some(e.value.clone()),
+                "strategy" => job.strategy = Some(Box::new(e.value.clone())),
                 _ => {}
             }
         }
