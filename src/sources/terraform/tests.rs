@@ -15,6 +15,20 @@ fn statement(policy: &EmbeddedPolicy) -> Node {
     statements[0].clone()
 }
 
+/// The statement's `Condition.StringLike."k:sub"` value.
+fn like_sub(statement: &Node) -> &Node {
+    &statement
+        .get("Condition")
+        .unwrap()
+        .value
+        .get("StringLike")
+        .unwrap()
+        .value
+        .get("k:sub")
+        .unwrap()
+        .value
+}
+
 #[test]
 fn jsonencode_keeps_the_span_of_each_value() {
     let text = "resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = jsonencode({\n    Statement = [{ Effect = \"Allow\", Principal = { Federated = \"arn:x\" }, Condition = { StringLike = { \"k:sub\" = [\"repo:${var.org}/*\", local.l] } } }]\n  })\n}\nlocals {\n  l = upper(\"x\")\n}\n";
@@ -30,16 +44,7 @@ fn jsonencode_keeps_the_span_of_each_value() {
         .unwrap()
         .value;
     assert_eq!(&text[federated.span.start..federated.span.end], "\"arn:x\"");
-    let values = &s
-        .get("Condition")
-        .unwrap()
-        .value
-        .get("StringLike")
-        .unwrap()
-        .value
-        .get("k:sub")
-        .unwrap()
-        .value;
+    let values = like_sub(&s);
     let NodeKind::Array(values) = &values.kind else {
         panic!()
     };
@@ -137,16 +142,7 @@ fn variables_without_defaults_become_names_github_allows() {
         let text = format!("resource \"aws_iam_role\" \"r\" {{\n  assume_role_policy = jsonencode({{\n    Statement = [{{ Effect = \"Allow\", Condition = {{ StringLike = {{ \"k:sub\" = \"{template}\" }} }} }}]\n  }})\n}}\n");
         let found = policies(&text, &[]);
         let s = statement(&found[0]);
-        let value = &s
-            .get("Condition")
-            .unwrap()
-            .value
-            .get("StringLike")
-            .unwrap()
-            .value
-            .get("k:sub")
-            .unwrap()
-            .value;
+        let value = like_sub(&s);
         value
             .as_str()
             .map(str::to_string)
@@ -192,16 +188,7 @@ fn count_and_for_each_give_the_instances_terraform_creates() {
     );
     let found = policies(&role("for_each = { x = 1 }"), &[]);
     let s = statement(&found[0]);
-    let value = &s
-        .get("Condition")
-        .unwrap()
-        .value
-        .get("StringLike")
-        .unwrap()
-        .value
-        .get("k:sub")
-        .unwrap()
-        .value;
+    let value = like_sub(&s);
     assert_eq!(value.as_str(), Some("repo:x"));
     // Undecided: one instance, with the assumption noted.
     let found = policies(&role("count = var.q ? 1 : 0"), &[]);
@@ -246,16 +233,7 @@ fn variable_files_load_in_terraform_order_and_override_defaults() {
     let sub = |files: &[VarFile]| {
         let found = extract("m.tf", text, &body, &[], files, &[]).policies;
         let s = statement(&found[0]);
-        let v = &s
-            .get("Condition")
-            .unwrap()
-            .value
-            .get("StringLike")
-            .unwrap()
-            .value
-            .get("k:sub")
-            .unwrap()
-            .value;
+        let v = like_sub(&s);
         v.as_str().unwrap().to_string()
     };
     assert_eq!(sub(&[]), "repo:d/*");
